@@ -1,0 +1,83 @@
+// The enforcement engine behind the tree. The tree validates every request
+// (names, permissions, emptiness) and keeps the model; a backend only makes
+// the kernel do what the model says, and reports what the kernel holds so
+// a restarted daemon can rebuild the model.
+//
+// Groups are named by their path below the host group 0: {} is 0 itself,
+// {"guest", "batch"} is 0/guest/batch. Every call that changes something
+// returns 0 or an errno, and on error leaves the kernel as it was.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fsched {
+
+using GroupPath = std::vector<std::string>;
+
+std::string join_path(const GroupPath& path);  // "guest/batch"; "" for 0
+
+// What a group carries besides its members; persisted by the backend.
+struct GroupSettings {
+  int weight = 100;
+  std::string policy = "fair";
+  uid_t uid = 0;
+  gid_t gid = 0;
+  mode_t mode = 0755;
+};
+
+struct DiscoveredGroup {
+  GroupPath path;
+  GroupSettings settings;
+};
+
+struct Usage {
+  std::uint64_t usage_usec = 0;
+  std::uint64_t user_usec = 0;
+  std::uint64_t system_usec = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual std::string_view name() const = 0;
+  virtual bool supports_policy(std::string_view policy) const = 0;
+
+  // Groups the backend already holds, parents before children.
+  virtual std::vector<DiscoveredGroup> discover() = 0;
+  // The guest group a live process is in; nullopt for 0 (or unknown).
+  virtual std::optional<GroupPath> locate(pid_t pid) = 0;
+
+  virtual int create_group(const GroupPath& path, const GroupSettings& settings) = 0;
+  virtual int remove_group(const GroupPath& path) = 0;
+  // Rename and re-parent: `to` does not exist yet, its parent does.
+  virtual int move_group(const GroupPath& from, const GroupPath& to) = 0;
+  virtual int set_weight(const GroupPath& path, int weight) = 0;
+  virtual int set_policy(const GroupPath& path, std::string_view policy) = 0;
+  // Owner and mode, kept so a restart finds them again.
+  virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
+
+  // Moves every thread of `pid` into the group (0 when `to` is empty).
+  // `nice` is the process's nice level, its weight among its siblings.
+  virtual int move_process(pid_t pid, const GroupPath& to, int nice) = 0;
+  // A process forked inside a guest group: give it its own place there.
+  virtual void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) = 0;
+  virtual void process_exited(pid_t pid) = 0;
+  virtual void process_reniced(pid_t pid, int nice) = 0;
+
+  // CPU time the group (with everything under it) used since it was
+  // created; for 0, the whole machine's.
+  virtual Usage group_usage(const GroupPath& path) = 0;
+
+  // The daemon is going away: drop what only the daemon needs, keep every
+  // group and membership the user made.
+  virtual void shutdown() = 0;
+};
+
+}  // namespace fsched

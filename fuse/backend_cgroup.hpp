@@ -1,0 +1,96 @@
+// The cgroup backend: the kernel's fair class enforces the tree through
+// cgroup v2 cpu.weight or v1 cpu.shares.
+//
+// Layout under cgroup_root (see docs/design.md):
+//   fsched-<name>/            a guest group (weight, cpu.idle, settings xattr)
+//   fsched-<name>/proc-<n>/   a leaf holding exactly one process, weighted
+//                             by its nice level, so that a process competes
+//                             one to one with its sibling groups (and v2's
+//                             no-internal-process rule holds)
+// Processes in 0 stay in whatever cgroup they were in. On v1 with cpuacct
+// mounted apart, group directories are mirrored there for accounting.
+//
+// Leaves are recycled: a leaf left empty is kept (nice 0) for the next
+// process moved into its group, so a move is usually one cgroup.procs write.
+//
+// Lock note: every mutating call runs under the tree's exclusive lock;
+// group_usage and locate only read files and may run concurrently.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "backend.hpp"
+#include "cgroup_mounts.hpp"
+#include "result.hpp"
+
+namespace fsched {
+
+class CgroupBackend : public Backend {
+ public:
+  // `cgroup_root` empty: the cpu hierarchy's root.
+  static Result<std::unique_ptr<CgroupBackend>> create(const std::string& cgroup_root);
+
+  std::string_view name() const override { return "cgroup"; }
+  bool supports_policy(std::string_view policy) const override;
+  std::vector<DiscoveredGroup> discover() override;
+  std::optional<GroupPath> locate(pid_t pid) override;
+  int create_group(const GroupPath& path, const GroupSettings& settings) override;
+  int remove_group(const GroupPath& path) override;
+  int move_group(const GroupPath& from, const GroupPath& to) override;
+  int set_weight(const GroupPath& path, int weight) override;
+  int set_policy(const GroupPath& path, std::string_view policy) override;
+  int store_settings(const GroupPath& path, const GroupSettings& settings) override;
+  int move_process(pid_t pid, const GroupPath& to, int nice) override;
+  void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) override;
+  void process_exited(pid_t pid) override;
+  void process_reniced(pid_t pid, int nice) override;
+  Usage group_usage(const GroupPath& path) override;
+  void shutdown() override;
+
+  const CgroupLayout& layout() const { return layout_; }
+  std::string cpu_dir(const GroupPath& path) const;
+  // Where a process's own leaf is, "" when it has none (it is in 0).
+  std::string leaf_dir_of(pid_t pid) const;
+
+ private:
+  struct Home {  // where a process returns when moved back to 0
+    std::string cpu;
+    std::string acct;
+  };
+  struct Leaf {
+    GroupPath group;
+    std::string name;
+    int nice = 0;
+    Home home;
+  };
+  struct Pool {
+    std::vector<std::string> spare;
+    unsigned next = 0;
+  };
+
+  explicit CgroupBackend(CgroupLayout layout);
+  std::string acct_dir(const GroupPath& path) const;
+  int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
+  int apply_nice(const std::string& leaf_dir, int nice);
+  int take_leaf(const GroupPath& group, std::string* name);
+  void recycle(const Leaf& leaf);
+  int place_in_leaf(pid_t pid, const GroupPath& group, int nice, const Home& home, Leaf* out);
+  std::optional<Home> home_of(pid_t pid) const;
+  Home default_home() const;
+  void scan_group(const GroupPath& path, std::vector<DiscoveredGroup>& out,
+                  std::vector<std::pair<pid_t, GroupPath>>& homeless);
+  int migrate(const GroupPath& from, const GroupPath& to);
+  void rekey(const GroupPath& from, const GroupPath& to);
+  Usage raw_usage(const GroupPath& path) const;
+
+  CgroupLayout layout_;
+  bool has_idle_ = false;
+  std::unordered_map<pid_t, Leaf> leaves_;
+  std::map<GroupPath, Pool> pools_;
+  std::map<GroupPath, GroupSettings> settings_;
+  std::map<GroupPath, Usage> usage_base_;  // carried over when a group is re-created elsewhere
+};
+
+}  // namespace fsched

@@ -1,0 +1,258 @@
+// The cgroup backend's structural work: rebuilding its state from cgroupfs
+// after a restart, and moving whole groups (rename, re-parent).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "backend_cgroup.hpp"
+#include "cgroup_fs.hpp"
+#include "group_settings.hpp"
+#include "log.hpp"
+#include "proc_stat.hpp"
+#include "weight.hpp"
+
+namespace fsched {
+
+namespace {
+constexpr std::string_view kGroupPrefix = "fsched-";
+constexpr std::string_view kLeafPrefix = "proc-";
+constexpr const char* kSettingsXattr = "trusted.fsched.settings";
+constexpr const char* kHomeXattr = "trusted.fsched.home";
+constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
+constexpr std::size_t kMaxSpareLeaves = 8;
+
+bool has_prefix(const GroupPath& path, const GroupPath& prefix) {
+  return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+GroupPath rebase(const GroupPath& path, const GroupPath& from, const GroupPath& to) {
+  GroupPath out = to;
+  out.insert(out.end(), path.begin() + static_cast<long>(from.size()), path.end());
+  return out;
+}
+
+template <typename Map>
+void rekey_map(Map& map, const GroupPath& from, const GroupPath& to) {
+  std::vector<typename Map::key_type> keys;
+  for (const auto& [k, v] : map)
+    if (has_prefix(k, from)) keys.push_back(k);
+  std::vector<std::pair<GroupPath, typename Map::mapped_type>> moved;
+  for (const auto& k : keys) {
+    moved.emplace_back(rebase(k, from, to), std::move(map.at(k)));
+    map.erase(k);
+  }
+  for (auto& [k, v] : moved) map.emplace(std::move(k), std::move(v));
+}
+
+std::string usage_text(const Usage& u) {
+  return std::to_string(u.usage_usec) + " " + std::to_string(u.user_usec) + " " +
+         std::to_string(u.system_usec);
+}
+}  // namespace
+
+std::vector<DiscoveredGroup> CgroupBackend::discover() {
+  settings_.clear();
+  pools_.clear();
+  leaves_.clear();
+  usage_base_.clear();
+  std::vector<DiscoveredGroup> out;
+  std::vector<std::pair<pid_t, GroupPath>> homeless;
+  scan_group({}, out, homeless);
+  // Processes that share a leaf or sit in a group's own directory (forked
+  // while no daemon ran) get a leaf of their own now.
+  for (const auto& [pid, group] : homeless) {
+    if (leaves_.count(pid)) continue;
+    auto st = read_proc_stat(pid);
+    Leaf placed;
+    if (place_in_leaf(pid, group, st ? st->nice : 0, default_home(), &placed) == 0)
+      leaves_.emplace(pid, placed);
+  }
+  log()->info("cgroup backend: found {} groups and {} processes in them", out.size(),
+              leaves_.size());
+  return out;
+}
+
+void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGroup>& out,
+                               std::vector<std::pair<pid_t, GroupPath>>& homeless) {
+  const std::string dir = cpu_dir(path);
+  if (!path.empty())
+    for (pid_t pid : cgfs::procs(dir)) homeless.emplace_back(pid, path);
+  auto names = cgfs::subdirs(dir);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    if (name.starts_with(kGroupPrefix)) {
+      GroupPath child = path;
+      child.push_back(name.substr(kGroupPrefix.size()));
+      const std::string cdir = dir + "/" + name;
+      std::optional<GroupSettings> s;
+      if (auto x = cgfs::get_xattr(cdir, kSettingsXattr)) s = parse_settings(*x);
+      if (!s) {
+        // No record of ours: take what the kernel files say.
+        s = GroupSettings{};
+        if (layout_.version == 2) {
+          if (auto w = cgfs::read_integer(cdir + "/cpu.weight")) s->weight = static_cast<int>(*w);
+        } else if (auto sh = cgfs::read_integer(cdir + "/cpu.shares")) {
+          s->weight = shares_to_weight(static_cast<std::uint64_t>(*sh));
+        }
+        if (cgfs::read_integer(cdir + "/cpu.idle").value_or(0) == 1) s->policy = "idle";
+        struct stat st;
+        if (::stat(cdir.c_str(), &st) == 0) {
+          s->uid = st.st_uid;
+          s->gid = st.st_gid;
+        }
+      }
+      settings_[child] = *s;
+      pools_[child] = Pool{};
+      if (layout_.acct && !cgfs::exists(acct_dir(child))) cgfs::make_dir(acct_dir(child));
+      if (auto base = cgfs::get_xattr(cdir, kUsageXattr)) {
+        Usage u;
+        unsigned long long a = 0, b = 0, c = 0;
+        if (std::sscanf(base->c_str(), "%llu %llu %llu", &a, &b, &c) == 3) {
+          u.usage_usec = a;
+          u.user_usec = b;
+          u.system_usec = c;
+          usage_base_[child] = u;
+        }
+      }
+      out.push_back({child, *s});
+      scan_group(child, out, homeless);
+    } else if (!path.empty() && name.starts_with(kLeafPrefix)) {
+      const std::string ldir = dir + "/" + name;
+      Pool& pool = pools_[path];
+      unsigned n = 0;
+      if (std::sscanf(name.c_str() + kLeafPrefix.size(), "%u", &n) == 1)
+        pool.next = std::max(pool.next, n + 1);
+      auto pids = cgfs::procs(ldir);
+      if (pids.empty()) {
+        if (pool.spare.size() < kMaxSpareLeaves && apply_nice(ldir, 0) == 0)
+          pool.spare.push_back(name);
+        else
+          cgfs::remove_dir(ldir);
+        continue;
+      }
+      Home home = default_home();
+      if (auto x = cgfs::get_xattr(ldir, kHomeXattr)) {
+        auto nl = x->find('\n');
+        home.cpu = x->substr(0, nl);
+        if (nl != std::string::npos) home.acct = x->substr(nl + 1);
+        if (home.cpu.empty()) home = default_home();
+      }
+      pid_t owner = pids.front();
+      auto st = read_proc_stat(owner);
+      int nice = st ? st->nice : 0;
+      apply_nice(ldir, nice);
+      leaves_[owner] = Leaf{path, name, nice, home};
+      for (std::size_t i = 1; i < pids.size(); ++i) homeless.emplace_back(pids[i], path);
+    }
+  }
+}
+
+void CgroupBackend::rekey(const GroupPath& from, const GroupPath& to) {
+  rekey_map(settings_, from, to);
+  rekey_map(pools_, from, to);
+  rekey_map(usage_base_, from, to);
+  for (auto& [pid, leaf] : leaves_)
+    if (has_prefix(leaf.group, from)) leaf.group = rebase(leaf.group, from, to);
+}
+
+int CgroupBackend::move_group(const GroupPath& from, const GroupPath& to) {
+  if (!settings_.count(from)) return ENOENT;
+  if (settings_.count(to)) return EEXIST;
+  bool same_parent = from.size() == to.size() && std::equal(from.begin(), from.end() - 1, to.begin());
+  // cgroup v1 renames a directory in place; v2 cannot, and neither
+  // re-parents, so those are re-created at the destination.
+  if (layout_.version == 1 && same_parent) {
+    if (::rename(cpu_dir(from).c_str(), cpu_dir(to).c_str()) != 0) return errno;
+    if (layout_.acct && ::rename(acct_dir(from).c_str(), acct_dir(to).c_str()) != 0) {
+      int e = errno;
+      ::rename(cpu_dir(to).c_str(), cpu_dir(from).c_str());
+      return e;
+    }
+    rekey(from, to);
+    return 0;
+  }
+  return migrate(from, to);
+}
+
+int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
+  std::vector<GroupPath> subtree;  // parents first: map order
+  for (const auto& [p, s] : settings_)
+    if (has_prefix(p, from)) subtree.push_back(p);
+
+  std::vector<GroupPath> created;
+  auto undo_groups = [&] {
+    for (auto it = created.rbegin(); it != created.rend(); ++it) remove_group(*it);
+  };
+  for (const auto& src : subtree) {
+    GroupPath dst = rebase(src, from, to);
+    Usage carried = group_usage(src);
+    if (int e = create_group(dst, settings_.at(src))) {
+      undo_groups();
+      return e;
+    }
+    created.push_back(dst);
+    usage_base_[dst] = carried;
+    cgfs::set_xattr(cpu_dir(dst), kUsageXattr, usage_text(carried));
+  }
+
+  struct Moved {
+    pid_t pid;
+    Leaf old;
+    Leaf now;
+  };
+  std::vector<Moved> moved;
+  for (const auto& [pid, leaf] : leaves_) {
+    if (!has_prefix(leaf.group, from)) continue;
+    Leaf placed;
+    int e = place_in_leaf(pid, rebase(leaf.group, from, to), leaf.nice, leaf.home, &placed);
+    if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
+    if (e) {
+      for (const auto& m : moved) {
+        cgfs::write_file(cpu_dir(m.old.group) + "/" + m.old.name + "/cgroup.procs",
+                         std::to_string(m.pid));
+        if (layout_.acct)
+          cgfs::write_file(acct_dir(m.old.group) + "/cgroup.procs", std::to_string(m.pid));
+      }
+      undo_groups();
+      return e;
+    }
+    moved.push_back({pid, leaf, placed});
+  }
+  for (const auto& m : moved) leaves_[m.pid] = m.now;
+
+  // Children forked into the old leaves while we moved follow them.
+  for (int round = 0; round < 3; ++round) {
+    bool any = false;
+    for (const auto& src : subtree) {
+      for (const auto& name : cgfs::subdirs(cpu_dir(src))) {
+        if (!name.starts_with(kLeafPrefix)) continue;
+        for (pid_t pid : cgfs::procs(cpu_dir(src) + "/" + name)) {
+          any = true;
+          auto st = read_proc_stat(pid);
+          Leaf placed;
+          if (place_in_leaf(pid, rebase(src, from, to), st ? st->nice : 0, default_home(),
+                            &placed) == 0)
+            leaves_[pid] = placed;
+        }
+      }
+    }
+    if (!any) break;
+  }
+
+  for (auto it = subtree.rbegin(); it != subtree.rend(); ++it) {
+    const std::string dir = cpu_dir(*it);
+    for (const auto& name : cgfs::subdirs(dir))
+      if (name.starts_with(kLeafPrefix)) cgfs::remove_dir(dir + "/" + name);
+    if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
+    if (layout_.acct) cgfs::remove_dir(acct_dir(*it));
+    settings_.erase(*it);
+    pools_.erase(*it);
+    usage_base_.erase(*it);
+  }
+  return 0;
+}
+
+}  // namespace fsched

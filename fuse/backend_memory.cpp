@@ -1,0 +1,107 @@
+#include "backend_memory.hpp"
+
+#include <cerrno>
+
+namespace fsched {
+
+namespace {
+bool has_prefix(const GroupPath& path, const GroupPath& prefix) {
+  return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+GroupPath rebase(const GroupPath& path, const GroupPath& from, const GroupPath& to) {
+  GroupPath out = to;
+  out.insert(out.end(), path.begin() + static_cast<long>(from.size()), path.end());
+  return out;
+}
+}  // namespace
+
+int MemoryBackend::take_failure() {
+  int e = fail_next;
+  fail_next = 0;
+  return e;
+}
+
+bool MemoryBackend::supports_policy(std::string_view policy) const {
+  return policy == "fair" || policy == "idle";
+}
+
+std::vector<DiscoveredGroup> MemoryBackend::discover() {
+  std::vector<DiscoveredGroup> out;
+  for (const auto& [path, s] : groups) out.push_back({path, s});  // map order: parents first
+  return out;
+}
+
+std::optional<GroupPath> MemoryBackend::locate(pid_t pid) {
+  auto it = placement.find(pid);
+  if (it == placement.end()) return std::nullopt;
+  return it->second;
+}
+
+int MemoryBackend::create_group(const GroupPath& path, const GroupSettings& settings) {
+  if (int e = take_failure()) return e;
+  if (groups.count(path)) return EEXIST;
+  groups[path] = settings;
+  return 0;
+}
+
+int MemoryBackend::remove_group(const GroupPath& path) {
+  if (int e = take_failure()) return e;
+  return groups.erase(path) ? 0 : ENOENT;
+}
+
+int MemoryBackend::move_group(const GroupPath& from, const GroupPath& to) {
+  if (int e = take_failure()) return e;
+  std::map<GroupPath, GroupSettings> next;
+  for (auto& [path, s] : groups) next[has_prefix(path, from) ? rebase(path, from, to) : path] = s;
+  groups.swap(next);
+  for (auto& [pid, path] : placement)
+    if (has_prefix(path, from)) path = rebase(path, from, to);
+  return 0;
+}
+
+int MemoryBackend::set_weight(const GroupPath& path, int weight) {
+  if (int e = take_failure()) return e;
+  groups.at(path).weight = weight;
+  return 0;
+}
+
+int MemoryBackend::set_policy(const GroupPath& path, std::string_view policy) {
+  if (int e = take_failure()) return e;
+  groups.at(path).policy = std::string(policy);
+  return 0;
+}
+
+int MemoryBackend::store_settings(const GroupPath& path, const GroupSettings& settings) {
+  if (int e = take_failure()) return e;
+  groups.at(path) = settings;
+  return 0;
+}
+
+int MemoryBackend::move_process(pid_t pid, const GroupPath& to, int n) {
+  if (int e = take_failure()) return e;
+  if (to.empty())
+    placement.erase(pid);
+  else
+    placement[pid] = to;
+  nice[pid] = n;
+  return 0;
+}
+
+void MemoryBackend::process_forked(pid_t child, pid_t, const GroupPath& group, int n) {
+  placement[child] = group;
+  nice[child] = n;
+}
+
+void MemoryBackend::process_exited(pid_t pid) {
+  placement.erase(pid);
+  nice.erase(pid);
+}
+
+void MemoryBackend::process_reniced(pid_t pid, int n) { nice[pid] = n; }
+
+Usage MemoryBackend::group_usage(const GroupPath& path) {
+  auto it = usage.find(path);
+  return it == usage.end() ? Usage{} : it->second;
+}
+
+}  // namespace fsched

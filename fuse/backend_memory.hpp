@@ -1,0 +1,42 @@
+// An in-memory backend: the kernel replaced by maps, for unit tests of the
+// tree and the FUSE layer. `fail_next` makes the next change fail so tests
+// can check that a failed operation changes nothing.
+#pragma once
+
+#include <map>
+#include <optional>
+
+#include "backend.hpp"
+
+namespace fsched {
+
+class MemoryBackend : public Backend {
+ public:
+  std::string_view name() const override { return "memory"; }
+  bool supports_policy(std::string_view policy) const override;
+  std::vector<DiscoveredGroup> discover() override;
+  std::optional<GroupPath> locate(pid_t pid) override;
+  int create_group(const GroupPath& path, const GroupSettings& settings) override;
+  int remove_group(const GroupPath& path) override;
+  int move_group(const GroupPath& from, const GroupPath& to) override;
+  int set_weight(const GroupPath& path, int weight) override;
+  int set_policy(const GroupPath& path, std::string_view policy) override;
+  int store_settings(const GroupPath& path, const GroupSettings& settings) override;
+  int move_process(pid_t pid, const GroupPath& to, int nice) override;
+  void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) override;
+  void process_exited(pid_t pid) override;
+  void process_reniced(pid_t pid, int nice) override;
+  Usage group_usage(const GroupPath& path) override;
+  void shutdown() override {}
+
+  int fail_next = 0;  // errno the next change returns, then reset
+  std::map<GroupPath, GroupSettings> groups;
+  std::map<pid_t, GroupPath> placement;  // absent: in 0
+  std::map<pid_t, int> nice;
+  std::map<GroupPath, Usage> usage;
+
+ private:
+  int take_failure();
+};
+
+}  // namespace fsched

@@ -1,0 +1,16 @@
+// What an open file of the tree carries: its node, and for readers the
+// text rendered at open time (as /proc does, a reader sees one snapshot).
+#pragma once
+
+#include <string>
+
+#include "inode.hpp"
+
+namespace fsched {
+
+struct FileHandle {
+  Node node;
+  std::string content;
+};
+
+}  // namespace fsched

@@ -1,0 +1,34 @@
+// Everything the FUSE handlers share, reached through fuse_req_userdata().
+#pragma once
+
+#include <cstdint>
+#include <shared_mutex>
+
+#include "invalidator.hpp"
+#include "stats_book.hpp"
+#include "tree.hpp"
+
+struct fuse_session;
+
+namespace fsched {
+
+struct FsContext {
+  explicit FsContext(Tree& t) : tree(t) {}
+
+  Tree& tree;
+  // Guards `tree` and, through it, the backend: handlers that only look
+  // take it shared, every change takes it exclusive.
+  std::shared_mutex mu;
+  StatsBook stats;
+  Invalidator invalidator;
+  fuse_session* se = nullptr;
+  double entry_timeout = 10.0;  // the watcher invalidates what changes
+  double attr_timeout = 1.0;
+  std::int64_t boot_time = 0;   // seconds since the epoch, for pid dir times
+
+  // Hands the tree's pending entry changes to the invalidator. Call with
+  // `mu` held exclusive.
+  void flush_changes();
+};
+
+}  // namespace fsched

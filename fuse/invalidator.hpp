@@ -1,0 +1,41 @@
+// Tells the kernel to drop directory entries that changed behind its back
+// (a process exited, forked, or was moved through `tasks`). The notify
+// calls run on this thread only: from inside a request handler they could
+// deadlock on the directory lock the kernel holds for that request.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct fuse_session;
+
+namespace fsched {
+
+class Invalidator {
+ public:
+  Invalidator() = default;
+  ~Invalidator() { stop(); }
+  Invalidator(const Invalidator&) = delete;
+  Invalidator& operator=(const Invalidator&) = delete;
+
+  void start(fuse_session* se);
+  void stop();
+  void push(std::uint64_t parent_ino, std::string name);
+
+ private:
+  void run();
+
+  fuse_session* se_ = nullptr;
+  std::mutex mu_;  // guards queue_ and stopping_
+  std::condition_variable cv_;
+  std::deque<std::pair<std::uint64_t, std::string>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fsched

@@ -1,0 +1,18 @@
+// The spec's rules for group names, shared by mkdir and rename.
+#pragma once
+
+#include <string_view>
+
+namespace fsched {
+
+inline constexpr std::size_t kMaxGroupName = 64;
+
+// 0, or the errno the spec gives for a bad name: EINVAL for the shape
+// (empty, all digits, too long, bad bytes, leading '.'), EEXIST for the
+// names of the files every group holds.
+int check_group_name(std::string_view name);
+
+bool is_reserved_name(std::string_view name);
+bool is_all_digits(std::string_view s);
+
+}  // namespace fsched

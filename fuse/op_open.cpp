@@ -1,0 +1,76 @@
+#include <fcntl.h>
+
+#include <cerrno>
+#include <memory>
+#include <shared_mutex>
+
+#include "file_handle.hpp"
+#include "nodes.hpp"
+#include "ops.hpp"
+#include "permissions.hpp"
+#include "render.hpp"
+
+namespace fsched {
+
+namespace {
+bool writable_node(Node node) {
+  if (node.kind != NodeKind::group_file) return false;
+  auto f = static_cast<GroupFile>(node.sub);
+  return f == GroupFile::scheduler || f == GroupFile::cpu_weight || f == GroupFile::tasks;
+}
+
+int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  FsContext& ctx = context_of(req);
+  Node node;
+  if (!node_of(ino, &node)) return ENOENT;
+  if (node.is_dir()) return EISDIR;
+  int acc = fi->flags & O_ACCMODE;
+  bool wants_write = acc == O_WRONLY || acc == O_RDWR;
+  if (wants_write) {
+    if (!writable_node(node)) return EACCES;
+    if (int e = may_open_for_write(cred_of(req))) return e;
+  }
+  auto handle = std::make_unique<FileHandle>();
+  handle->node = node;
+  {
+    std::shared_lock lock(ctx.mu);
+    struct stat st;
+    if (int err = node_stat(ctx, node, &st)) return err;
+    if (acc != O_WRONLY) {
+      auto text = render(ctx.tree, ctx.tree.backend(), ctx.stats, node);
+      if (!text) return ENOENT;
+      handle->content = std::move(*text);
+    }
+  }
+  fi->fh = reinterpret_cast<uint64_t>(handle.release());
+  // Sizes are unknown until read, as in /proc: bypass the page cache.
+  fi->direct_io = 1;
+  fi->keep_cache = 0;
+  return 0;
+}
+}  // namespace
+
+void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  if (int err = do_open(req, ino, fi))
+    fuse_reply_err(req, err);
+  else
+    fuse_reply_open(req, fi);
+}
+
+void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+  auto* handle = reinterpret_cast<FileHandle*>(fi->fh);
+  const std::string& text = handle->content;
+  if (off < 0 || static_cast<size_t>(off) >= text.size()) {
+    fuse_reply_buf(req, nullptr, 0);
+    return;
+  }
+  size_t n = std::min(size, text.size() - static_cast<size_t>(off));
+  fuse_reply_buf(req, text.data() + off, n);
+}
+
+void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  delete reinterpret_cast<FileHandle*>(fi->fh);
+  fuse_reply_err(req, 0);
+}
+
+}  // namespace fsched

@@ -1,0 +1,63 @@
+// A write to a control file is one command, as in cgroupfs: the bytes of
+// one write(2) are parsed whole and either take effect or fail.
+#include <cerrno>
+#include <mutex>
+#include <string_view>
+
+#include "file_handle.hpp"
+#include "log.hpp"
+#include "ops.hpp"
+#include "parse.hpp"
+
+namespace fsched {
+
+namespace {
+int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
+  FsContext& ctx = context_of(req);
+  auto* handle = reinterpret_cast<FileHandle*>(fi->fh);
+  if (handle->node.kind != NodeKind::group_file) return EBADF;
+  // A value continued at an offset would be half of a command.
+  if (off != 0) return EINVAL;
+  std::string_view text(buf, size);
+  const Cred cred = cred_of(req);
+  const GroupId id = handle->node.id;
+  int err = 0;
+  switch (static_cast<GroupFile>(handle->node.sub)) {
+    case GroupFile::cpu_weight: {
+      auto w = parse_weight(text);
+      if (!w) return w.error().code;
+      std::unique_lock lock(ctx.mu);
+      err = ctx.tree.set_weight(id, *w, cred);
+      break;
+    }
+    case GroupFile::scheduler: {
+      auto name = parse_policy_name(text);
+      if (!name) return name.error().code;
+      std::unique_lock lock(ctx.mu);
+      err = ctx.tree.set_policy(id, *name, cred);
+      break;
+    }
+    case GroupFile::tasks: {
+      auto pid = parse_pid(text);
+      if (!pid) return pid.error().code;
+      std::unique_lock lock(ctx.mu);
+      err = ctx.tree.move_process(*pid, id, cred);
+      ctx.flush_changes();
+      break;
+    }
+    default:
+      return EBADF;
+  }
+  return err;
+}
+}  // namespace
+
+void op_write(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off,
+              fuse_file_info* fi) {
+  if (int err = do_write(req, buf, size, off, fi))
+    fuse_reply_err(req, err);
+  else
+    fuse_reply_write(req, size);
+}
+
+}  // namespace fsched

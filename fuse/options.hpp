@@ -1,0 +1,21 @@
+// fschedfs's own -o options; everything else goes to FUSE.
+#pragma once
+
+#include <string>
+
+#include "result.hpp"
+
+struct fuse_args;
+
+namespace fsched {
+
+struct Options {
+  std::string backend = "auto";  // auto | cgroup | scx
+  std::string cgroup_root;       // empty: the cpu hierarchy's root
+  int window_ms = 1000;          // the stats sampling window
+};
+
+// Takes our options out of `args`, leaving FUSE's own there.
+Result<Options> parse_options(fuse_args* args);
+
+}  // namespace fsched

@@ -1,0 +1,57 @@
+#include "parse.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <limits>
+
+namespace fsched {
+
+std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+namespace {
+// Parses a whole, optionally signed, decimal integer; false when anything
+// else is in the text.
+bool parse_integer(std::string_view s, long long& out) {
+  if (s.empty() || s.size() > 32) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec == std::errc::result_out_of_range) {
+    out = s.front() == '-' ? std::numeric_limits<long long>::min()
+                           : std::numeric_limits<long long>::max();
+    return ptr == s.data() + s.size();
+  }
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+}  // namespace
+
+Result<int> parse_weight(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  long long v = 0;
+  if (!parse_integer(trim(text), v)) return make_error(EINVAL, "cpu.weight takes an integer");
+  if (v < 1 || v > 10000) return make_error(ERANGE, "cpu.weight must be within 1..10000");
+  return static_cast<int>(v);
+}
+
+Result<pid_t> parse_pid(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  long long v = 0;
+  if (!parse_integer(trim(text), v)) return make_error(EINVAL, "tasks takes one pid");
+  if (v <= 0 || v > std::numeric_limits<pid_t>::max()) return make_error(EINVAL, "not a pid");
+  return static_cast<pid_t>(v);
+}
+
+Result<std::string> parse_policy_name(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  auto name = trim(text);
+  if (name.empty()) return make_error(EINVAL, "scheduler takes a policy name");
+  for (char c : name)
+    if (c <= ' ' || c > '~') return make_error(EINVAL, "policy names have no spaces");
+  return std::string(name);
+}
+
+}  // namespace fsched

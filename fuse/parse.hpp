@@ -1,0 +1,31 @@
+// Parsers for what users write into the tree's control files. Each takes
+// the bytes of one write(2) and either yields a value or the errno that
+// write should fail with.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "result.hpp"
+
+namespace fsched {
+
+// A control value is short; anything longer is refused before parsing.
+inline constexpr std::size_t kMaxControlWrite = 4096;
+
+// Strips the spaces, tabs and one trailing newline that `echo` adds.
+std::string_view trim(std::string_view s);
+
+// cpu.weight: EINVAL when not an integer, ERANGE outside 1..10000.
+Result<int> parse_weight(std::string_view text);
+
+// tasks: one decimal pid; EINVAL when malformed or not positive.
+Result<pid_t> parse_pid(std::string_view text);
+
+// scheduler: a policy name, shape checked only (EINVAL when empty or
+// holding spaces); whether it exists is the tree's business.
+Result<std::string> parse_policy_name(std::string_view text);
+
+}  // namespace fsched

@@ -1,0 +1,35 @@
+// The kernel's process events (fork, exit, uid change) over the netlink
+// proc connector. Needs CAP_NET_ADMIN; the daemon runs as root.
+#pragma once
+
+#include <sys/types.h>
+
+#include <vector>
+
+#include "result.hpp"
+#include "unique_fd.hpp"
+
+namespace fsched {
+
+struct ProcEvent {
+  enum class Kind { fork, exit, uid, overrun } kind = Kind::fork;
+  pid_t pid = 0;   // the thread the event is about
+  pid_t tgid = 0;  // its process
+  pid_t parent_tgid = 0;  // fork only
+  uid_t ruid = 0;         // uid only
+};
+
+class ProcConnector {
+ public:
+  static Result<ProcConnector> open();
+  int fd() const { return fd_.get(); }
+  // Drains what is queued without blocking. An `overrun` event says the
+  // kernel dropped some: the caller must rescan /proc.
+  void read_events(std::vector<ProcEvent>& out);
+
+ private:
+  explicit ProcConnector(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace fsched

@@ -1,0 +1,117 @@
+#include "proc_stat.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <string_view>
+#include <vector>
+
+namespace fsched {
+
+namespace {
+constexpr unsigned kPfKthread = 0x00200000;  // PF_KTHREAD in include/linux/sched.h
+
+template <typename T>
+bool to_number(std::string_view s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+long ticks_per_second() {
+  static const long hz = sysconf(_SC_CLK_TCK);
+  return hz > 0 ? hz : 100;
+}
+}  // namespace
+
+bool ProcStat::kernel_thread() const { return (flags & kPfKthread) != 0; }
+
+std::uint64_t ticks_to_usec(std::uint64_t ticks) {
+  return ticks * 1'000'000 / static_cast<std::uint64_t>(ticks_per_second());
+}
+
+std::optional<std::string> read_small_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > (1u << 20)) break;
+  }
+  ::close(fd);
+  return out;
+}
+
+std::optional<ProcStat> parse_proc_stat(std::string_view text) {
+  // comm may hold spaces and parentheses: it ends at the last ')'.
+  auto open = text.find('(');
+  auto close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return std::nullopt;
+  ProcStat st;
+  if (!to_number(text.substr(0, open == 0 ? 0 : open - 1), st.pid)) return std::nullopt;
+  st.comm = std::string(text.substr(open + 1, close - open - 1));
+  std::vector<std::string_view> f;  // f[0] is field 3 (state)
+  std::string_view rest = text.substr(close + 1);
+  while (!rest.empty()) {
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\n')) rest.remove_prefix(1);
+    if (rest.empty()) break;
+    auto end = rest.find_first_of(" \n");
+    f.push_back(rest.substr(0, end));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end);
+  }
+  if (f.size() < 20) return std::nullopt;
+  st.state = f[0].empty() ? '?' : f[0][0];
+  long nice = 0;
+  bool ok = to_number(f[1], st.ppid) && to_number(f[6], st.flags) &&
+            to_number(f[11], st.utime_ticks) && to_number(f[12], st.stime_ticks) &&
+            to_number(f[16], nice) && to_number(f[17], st.num_threads) &&
+            to_number(f[19], st.start_time);
+  if (!ok) return std::nullopt;
+  st.nice = static_cast<int>(nice);
+  return st;
+}
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+  auto text = read_small_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!text) return std::nullopt;
+  return parse_proc_stat(*text);
+}
+
+std::optional<ProcIds> parse_proc_ids(std::string_view status) {
+  ProcIds ids;
+  bool have_uid = false, have_gid = false;
+  auto first_field = [](std::string_view line) {
+    auto s = line.find_first_not_of(" \t");
+    if (s == std::string_view::npos) return std::string_view{};
+    line.remove_prefix(s);
+    return line.substr(0, line.find_first_of(" \t"));
+  };
+  while (!status.empty()) {
+    auto nl = status.find('\n');
+    auto line = status.substr(0, nl);
+    if (line.starts_with("Uid:")) have_uid = to_number(first_field(line.substr(4)), ids.uid);
+    if (line.starts_with("Gid:")) have_gid = to_number(first_field(line.substr(4)), ids.gid);
+    if (nl == std::string_view::npos) break;
+    status.remove_prefix(nl + 1);
+  }
+  if (!have_uid || !have_gid) return std::nullopt;
+  return ids;
+}
+
+std::optional<ProcIds> read_proc_ids(pid_t pid) {
+  auto text = read_small_file("/proc/" + std::to_string(pid) + "/status");
+  if (!text) return std::nullopt;
+  return parse_proc_ids(*text);
+}
+
+}  // namespace fsched

@@ -1,0 +1,47 @@
+// Reading one process out of /proc. The tree identifies a process by pid
+// and start time together, so a recycled pid is never taken for the old
+// process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace fsched {
+
+struct ProcStat {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  char state = '?';
+  std::string comm;
+  unsigned flags = 0;
+  std::uint64_t utime_ticks = 0;
+  std::uint64_t stime_ticks = 0;
+  int nice = 0;
+  int num_threads = 1;
+  std::uint64_t start_time = 0;  // clock ticks after boot
+
+  bool kernel_thread() const;
+  bool gone() const { return state == 'Z' || state == 'X'; }
+};
+
+// Parses the text of /proc/<pid>/stat; nullopt when malformed.
+std::optional<ProcStat> parse_proc_stat(std::string_view text);
+std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+struct ProcIds {
+  uid_t uid = 0;  // real
+  gid_t gid = 0;  // real
+};
+// Parses the Uid:/Gid: lines of /proc/<pid>/status.
+std::optional<ProcIds> parse_proc_ids(std::string_view status);
+std::optional<ProcIds> read_proc_ids(pid_t pid);
+
+std::uint64_t ticks_to_usec(std::uint64_t ticks);
+
+// Reads a whole small file (procfs, cgroupfs); nullopt when unreadable.
+std::optional<std::string> read_small_file(const std::string& path);
+
+}  // namespace fsched

@@ -1,0 +1,63 @@
+#include "process_list.hpp"
+
+#include <dirent.h>
+
+#include <charconv>
+#include <cstring>
+#include <sstream>
+
+namespace fsched {
+
+std::unordered_map<pid_t, ProcStat> list_processes() {
+  std::unordered_map<pid_t, ProcStat> out;
+  DIR* d = ::opendir("/proc");
+  if (!d) return out;
+  while (auto* e = ::readdir(d)) {
+    pid_t pid = 0;
+    auto len = std::strlen(e->d_name);
+    auto [p, ec] = std::from_chars(e->d_name, e->d_name + len, pid);
+    if (ec != std::errc() || p != e->d_name + len) continue;
+    auto st = read_proc_stat(pid);
+    if (!st || st->kernel_thread() || st->gone()) continue;
+    out.emplace(pid, std::move(*st));
+  }
+  ::closedir(d);
+  return out;
+}
+
+ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid) {
+  ProcessInfo info;
+  info.pid = st.pid;
+  info.start_time = st.start_time;
+  info.uid = uid;
+  info.gid = gid;
+  info.nice = st.nice;
+  info.kernel_thread = st.kernel_thread();
+  return info;
+}
+
+std::optional<ProcessInfo> probe_process(pid_t pid) {
+  auto st = read_proc_stat(pid);
+  if (!st || st->gone()) return std::nullopt;
+  auto ids = read_proc_ids(pid);
+  if (!ids) return std::nullopt;
+  return info_from(*st, ids->uid, ids->gid);
+}
+
+std::int64_t boot_time_sec() {
+  auto text = read_small_file("/proc/stat");
+  if (!text) return 0;
+  std::istringstream in(*text);
+  std::string key;
+  while (in >> key) {
+    if (key == "btime") {
+      std::int64_t t = 0;
+      in >> t;
+      return t;
+    }
+    in.ignore(1 << 20, '\n');
+  }
+  return 0;
+}
+
+}  // namespace fsched

@@ -1,0 +1,120 @@
+// The model of the sched-groups tree: groups, the processes directly in
+// each, and every rule of the spec about changing them. It knows nothing of
+// FUSE; the backend makes the kernel follow it.
+//
+// Not thread-safe: the daemon guards one Tree with a shared_mutex (readers
+// shared, every change exclusive), which also serialises all backend calls.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "backend.hpp"
+#include "cred.hpp"
+
+namespace fsched {
+
+using GroupId = std::uint32_t;
+inline constexpr GroupId kHostGroup = 0;
+
+struct Group {
+  GroupId id = kHostGroup;
+  GroupId parent = kHostGroup;  // the host group is its own parent
+  std::string name;
+  std::map<std::string, GroupId, std::less<>> children;
+  std::set<pid_t> procs;
+  GroupSettings settings;
+  std::int64_t ctime_sec = 0;
+
+  bool is_host() const { return id == kHostGroup; }
+};
+
+struct ProcessInfo {
+  pid_t pid = 0;
+  std::uint64_t start_time = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  int nice = 0;
+  bool kernel_thread = false;
+};
+
+struct Process {
+  ProcessInfo info;
+  GroupId group = kHostGroup;
+};
+
+// A directory entry whose kernel cache may now be wrong.
+struct EntryChange {
+  GroupId parent;
+  std::string name;
+};
+
+// Looks a pid up outside the model (a process the watcher has not
+// reported yet); nullopt when it does not exist.
+using ProcessProbe = std::function<std::optional<ProcessInfo>(pid_t)>;
+
+class Tree {
+ public:
+  Tree(Backend& backend, ProcessProbe probe);
+
+  // Rebuilds groups from the backend and places every live process.
+  void load(const std::vector<ProcessInfo>& processes);
+
+  const Group* group(GroupId id) const;
+  const Process* process(pid_t pid) const;
+  std::optional<GroupId> child(GroupId parent, std::string_view name) const;
+  GroupPath path_of(GroupId id) const;
+  std::optional<GroupId> find(const GroupPath& path) const;
+  const std::unordered_map<pid_t, Process>& processes() const { return procs_; }
+  std::vector<GroupId> group_ids() const;
+  Backend& backend() { return backend_; }
+  const Backend& backend() const { return backend_; }
+
+  // Changes asked for by users: 0 or an errno, and nothing changed on error.
+  int make_group(GroupId parent, std::string_view name, mode_t mode, const Cred& cred,
+                 GroupId* out);
+  int remove_group(GroupId parent, std::string_view name, const Cred& cred);
+  int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
+             unsigned flags, const Cred& cred);
+  int move_process(pid_t pid, GroupId to, const Cred& cred);
+  int set_weight(GroupId id, int weight, const Cred& cred);
+  int set_policy(GroupId id, std::string_view policy, const Cred& cred);
+  int chmod_group(GroupId id, mode_t mode, const Cred& cred);
+  // uid/gid of -1 leave that one as it is, as chown(2) does.
+  int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);
+
+  // What the watcher saw.
+  void process_appeared(const ProcessInfo& info, GroupId group);
+  void process_forked(const ProcessInfo& child, pid_t parent);
+  // A process seen in /proc that no event announced: placed where the
+  // backend says it is.
+  void process_found(const ProcessInfo& info);
+  void process_gone(pid_t pid);
+  void process_reniced(pid_t pid, int nice);
+
+  std::vector<EntryChange> drain_changes();
+
+ private:
+  int move_group(GroupId id, GroupId new_parent, std::string_view new_name, const Cred& cred);
+  int move_known_process(Process& p, GroupId to, const Cred& cred);
+  bool in_subtree(GroupId root, GroupId id) const;
+  GroupId add_group(GroupId parent, std::string name, const GroupSettings& settings);
+
+  Backend& backend_;
+  ProcessProbe probe_;
+  std::unordered_map<GroupId, Group> groups_;
+  std::unordered_map<pid_t, Process> procs_;
+  GroupId next_id_ = 1;
+  std::vector<EntryChange> changes_;
+};
+
+}  // namespace fsched

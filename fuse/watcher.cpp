@@ -1,0 +1,168 @@
+#include "watcher.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+
+#include <mutex>
+#include <shared_mutex>
+
+#include "log.hpp"
+#include "process_list.hpp"
+
+namespace fsched {
+
+Watcher::Watcher(FsContext& ctx, std::chrono::milliseconds window)
+    : ctx_(ctx), window_(window) {}
+
+void Watcher::start() {
+  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  auto conn = ProcConnector::open();
+  if (conn)
+    connector_.emplace(std::move(*conn));
+  else
+    log()->warn("{}; forks and exits are seen at the next rescan only", conn.error().message);
+  stopping_ = false;
+  if (connector_) events_thread_ = std::thread([this] { events_loop(); });
+  sampler_thread_ = std::thread([this] { sampler_loop(); });
+}
+
+void Watcher::stop() {
+  if (stopping_.exchange(true)) return;
+  if (wake_) {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
+  }
+  if (events_thread_.joinable()) events_thread_.join();
+  if (sampler_thread_.joinable()) sampler_thread_.join();
+}
+
+void Watcher::events_loop() {
+  std::vector<ProcEvent> events;
+  while (!stopping_) {
+    pollfd fds[2] = {{connector_->fd(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    if (stopping_) break;
+    events.clear();
+    connector_->read_events(events);
+    if (!events.empty()) handle_events(events);
+  }
+}
+
+void Watcher::handle_events(const std::vector<ProcEvent>& events) {
+  // Read /proc before taking the lock: handlers wait on it.
+  struct Fork {
+    ProcessInfo info;
+    pid_t parent;
+  };
+  std::vector<Fork> forks;
+  std::vector<pid_t> exits;
+  for (const auto& e : events) {
+    switch (e.kind) {
+      case ProcEvent::Kind::overrun:
+        rescan_now_ = true;
+        break;
+      case ProcEvent::Kind::fork:
+        if (e.pid != e.tgid) break;  // a new thread, not a new process
+        if (auto info = probe_process(e.pid)) forks.push_back({*info, e.parent_tgid});
+        break;
+      case ProcEvent::Kind::exit:
+        if (e.pid == e.tgid) exits.push_back(e.pid);
+        break;
+      case ProcEvent::Kind::uid:
+        break;
+    }
+  }
+  if (forks.empty() && exits.empty()) return;
+  std::unique_lock lock(ctx_.mu);
+  for (const auto& f : forks) ctx_.tree.process_forked(f.info, f.parent);
+  for (pid_t pid : exits) {
+    const Process* p = ctx_.tree.process(pid);
+    if (!p) continue;
+    // Only the leader thread may have exited (threads live on), or the
+    // pid may already be a new process placed above: keep what still runs.
+    auto st = read_proc_stat(pid);
+    if (st && !st->gone() && st->start_time == p->info.start_time) continue;
+    ctx_.tree.process_gone(pid);
+  }
+  ctx_.flush_changes();
+}
+
+void Watcher::sampler_loop() {
+  while (!stopping_) {
+    rescan();
+    pollfd fd{wake_.get(), POLLIN, 0};
+    auto deadline = std::chrono::steady_clock::now() + window_;
+    while (!stopping_ && !rescan_now_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 200)));
+    }
+    rescan_now_ = false;
+  }
+}
+
+void Watcher::rescan() {
+  auto now = std::chrono::steady_clock::now();
+  auto live = list_processes();
+
+  std::vector<std::pair<GroupId, GroupPath>> groups;
+  {
+    std::unique_lock lock(ctx_.mu);
+    Tree& tree = ctx_.tree;
+    std::vector<pid_t> gone;
+    for (const auto& [pid, p] : tree.processes()) {
+      auto it = live.find(pid);
+      if (it == live.end() || it->second.start_time != p.info.start_time) gone.push_back(pid);
+    }
+    for (pid_t pid : gone) tree.process_gone(pid);
+    for (const auto& [pid, st] : live) {
+      const Process* p = tree.process(pid);
+      if (!p) {
+        auto ids = read_proc_ids(pid);
+        if (ids) tree.process_found(info_from(st, ids->uid, ids->gid));
+      } else if (p->info.nice != st.nice) {
+        tree.process_reniced(pid, st.nice);
+      }
+    }
+    ctx_.flush_changes();
+    for (GroupId id : tree.group_ids()) groups.emplace_back(id, tree.path_of(id));
+  }
+
+  // Shares over the window just ended.
+  double elapsed_usec =
+      last_time_ == std::chrono::steady_clock::time_point{}
+          ? 0.0
+          : static_cast<double>(
+                std::chrono::duration_cast<std::chrono::microseconds>(now - last_time_).count());
+  std::unordered_map<pid_t, double> proc_pct;
+  std::unordered_map<pid_t, Sample> next_proc;
+  next_proc.reserve(live.size());
+  for (const auto& [pid, st] : live) {
+    Sample s{st.start_time, ticks_to_usec(st.utime_ticks + st.stime_ticks)};
+    auto prev = last_proc_.find(pid);
+    if (elapsed_usec > 0 && prev != last_proc_.end() && prev->second.start_time == s.start_time &&
+        s.cpu_usec >= prev->second.cpu_usec)
+      proc_pct[pid] = 100.0 * static_cast<double>(s.cpu_usec - prev->second.cpu_usec) / elapsed_usec;
+    next_proc.emplace(pid, s);
+  }
+  std::unordered_map<GroupId, double> group_pct;
+  std::unordered_map<GroupId, std::uint64_t> next_group;
+  {
+    std::shared_lock lock(ctx_.mu);
+    for (const auto& [id, path] : groups) {
+      if (!ctx_.tree.group(id)) continue;
+      std::uint64_t usage = ctx_.tree.backend().group_usage(path).usage_usec;
+      auto prev = last_group_.find(id);
+      if (elapsed_usec > 0 && prev != last_group_.end() && usage >= prev->second)
+        group_pct[id] = 100.0 * static_cast<double>(usage - prev->second) / elapsed_usec;
+      next_group.emplace(id, usage);
+    }
+  }
+  ctx_.stats.publish(std::move(proc_pct), std::move(group_pct));
+  last_proc_.swap(next_proc);
+  last_group_.swap(next_group);
+  last_time_ = now;
+}
+
+}  // namespace fsched

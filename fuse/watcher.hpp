@@ -1,0 +1,57 @@
+// Keeps the tree true to the kernel: one thread follows process events
+// (fork inheritance, exits) as they happen, another rescans /proc once a
+// sampling window to catch what events missed and to measure each
+// process's and group's CPU share.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "fs_context.hpp"
+#include "proc_connector.hpp"
+#include "unique_fd.hpp"
+
+namespace fsched {
+
+class Watcher {
+ public:
+  Watcher(FsContext& ctx, std::chrono::milliseconds window);
+  ~Watcher() { stop(); }
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+
+  void start();
+  void stop();
+
+ private:
+  void events_loop();
+  void sampler_loop();
+  void handle_events(const std::vector<ProcEvent>& events);
+  void rescan();
+
+  FsContext& ctx_;
+  std::chrono::milliseconds window_;
+  std::optional<ProcConnector> connector_;
+  UniqueFd wake_;  // eventfd: stop() wakes both loops
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> rescan_now_{false};
+  std::thread events_thread_;
+  std::thread sampler_thread_;
+
+  // Sampler-thread only.
+  struct Sample {
+    std::uint64_t start_time = 0;
+    std::uint64_t cpu_usec = 0;
+  };
+  std::unordered_map<pid_t, Sample> last_proc_;
+  std::unordered_map<GroupId, std::uint64_t> last_group_;
+  std::chrono::steady_clock::time_point last_time_{};
+};
+
+}  // namespace fsched
