@@ -1,0 +1,251 @@
+#include "harness.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cgroup_mounts.hpp"
+#include "proc_stat.hpp"
+
+namespace it {
+
+namespace {
+const fsched::CgroupLayout& layout() {
+  static const fsched::CgroupLayout l = [] {
+    auto text = fsched::read_small_file("/proc/self/mountinfo").value_or("");
+    auto r = fsched::choose_layout(fsched::parse_mountinfo(text), "", fsched::read_v2_controllers);
+    return r ? *r : fsched::CgroupLayout{};
+  }();
+  return l;
+}
+
+void remove_tree(const std::string& dir, const std::string& evacuate_to) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> subs;
+  while (auto* e = ::readdir(d))
+    if (e->d_type == DT_DIR && std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+      subs.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const auto& s : subs) remove_tree(dir + "/" + s, evacuate_to);
+  std::istringstream procs(read_file(dir + "/cgroup.procs"));
+  pid_t pid;
+  while (procs >> pid) write_file(evacuate_to + "/cgroup.procs", std::to_string(pid));
+  for (int i = 0; i < 50 && ::rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+std::atomic<int> g_counter{0};
+}  // namespace
+
+int cgroup_version() { return layout().version; }
+std::string cpu_mount() { return layout().cpu.mount_point; }
+
+std::string skip_reason() {
+  if (geteuid() != 0) return "integration tests need root (they mount FUSE and move cgroups)";
+  if (::access("/dev/fuse", R_OK | W_OK) != 0) return "/dev/fuse is not usable here";
+  if (layout().version == 0) return "no cgroup hierarchy with the cpu controller";
+  const char* bin = std::getenv("FSCHEDFS");
+  if (!bin || ::access(bin, X_OK) != 0) return "FSCHEDFS does not name the built fschedfs";
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 1) return "no CPU";
+  return "";
+}
+
+TestRoot::TestRoot() {
+  path_ = layout().cpu.mount_point + "/fsched-it-" + std::to_string(getpid()) + "-" +
+          std::to_string(g_counter++);
+  if (::mkdir(path_.c_str(), 0755) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + path_ + ": " + std::strerror(errno));
+}
+
+TestRoot::~TestRoot() {
+  remove_tree(path_, layout().cpu.mount_point);
+  if (layout().acct) {
+    std::string twin = layout().acct->mount_point + path_.substr(layout().cpu.mount_point.size());
+    remove_tree(twin, layout().acct->mount_point);
+  }
+}
+
+void TestRoot::adopt(pid_t pid) const {
+  if (layout().version == 1) write_file(path_ + "/cgroup.procs", std::to_string(pid));
+}
+
+Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra)
+    : cgroup_root_(std::move(cgroup_root)), extra_(std::move(extra)) {
+  char tmpl[] = "/tmp/fsched-mnt-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  mnt_ = tmpl;
+  log_path_ = mnt_ + ".log";
+}
+
+Daemon::~Daemon() {
+  if (running()) stop();
+  ::rmdir(mnt_.c_str());
+}
+
+void Daemon::start() {
+  const char* bin = std::getenv("FSCHEDFS");
+  std::string opts = "cgroup_root=" + cgroup_root_;
+  for (const auto& o : extra_) opts += "," + o;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 2);
+      ::dup2(fd, 1);
+    }
+    ::execl(bin, bin, "-f", "-o", opts.c_str(), mnt_.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  bool up = wait_until(
+      [&] {
+        struct stat a, b;
+        return ::stat(mnt_.c_str(), &a) == 0 && ::stat((mnt_ + "/..").c_str(), &b) == 0 &&
+               a.st_dev != b.st_dev;
+      },
+      10);
+  if (!up) {
+    int status;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    throw std::runtime_error("fschedfs did not mount: " + log());
+  }
+}
+
+void Daemon::stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  bool done = wait_until([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, 10);
+  if (!done) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    ::umount2(mnt_.c_str(), MNT_DETACH);
+  }
+  pid_ = -1;
+}
+
+std::string Daemon::log() const { return read_file(log_path_); }
+
+Hog::Hog(int nice) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::setsid();
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    ::sched_setaffinity(0, sizeof set, &set);
+    if (nice) {
+      [[maybe_unused]] int r = ::nice(nice);
+    }
+    volatile unsigned long spin = 0;
+    for (;;) spin = spin + 1;
+  }
+}
+
+Hog::~Hog() { kill(); }
+
+void Hog::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::uint64_t cpu_usec(pid_t pid) {
+  auto st = fsched::read_proc_stat(pid);
+  return st ? fsched::ticks_to_usec(st->utime_ticks + st->stime_ticks) : 0;
+}
+
+std::vector<double> measure_shares(const std::vector<pid_t>& pids, double seconds) {
+  std::vector<std::uint64_t> before;
+  for (pid_t p : pids) before.push_back(cpu_usec(p));
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  std::vector<double> used;
+  double total = 0;
+  for (std::size_t i = 0; i < pids.size(); ++i) {
+    used.push_back(static_cast<double>(cpu_usec(pids[i]) - before[i]));
+    total += used.back();
+  }
+  for (auto& u : used) u = total > 0 ? 100.0 * u / total : 0;
+  return used;
+}
+
+int write_file(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  ssize_t n = ::write(fd, text.data(), text.size());
+  int e = n < 0 ? errno : 0;
+  ::close(fd);
+  return e;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+int rename_errno(const std::string& from, const std::string& to, unsigned flags) {
+  return ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), flags) == 0 ? 0 : errno;
+}
+
+int mkdir_errno(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0 ? 0 : errno; }
+int rmdir_errno(const std::string& path) { return ::rmdir(path.c_str()) == 0 ? 0 : errno; }
+
+std::vector<std::string> list(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (auto* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) out.emplace_back(e->d_name);
+  ::closedir(d);
+  return out;
+}
+
+bool wait_until(const std::function<bool()>& cond, double timeout_sec) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_sec);
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+int as_user(uid_t uid, const std::function<int()>& fn) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(250);
+    ::_exit(fn());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+std::string cpu_cgroup_of(pid_t pid) {
+  auto text = fsched::read_small_file("/proc/" + std::to_string(pid) + "/cgroup").value_or("");
+  return fsched::cgroup_path_in(text, layout().version, "cpu").value_or("?");
+}
+
+}  // namespace it

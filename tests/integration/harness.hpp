@@ -1,0 +1,92 @@
+// Helpers for root integration tests: a private cgroup_root, the daemon
+// mounted on a temporary directory, CPU hogs pinned to one CPU, and share
+// measurement from /proc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace it {
+
+// Empty when the tests can run here, else why not (they then skip).
+std::string skip_reason();
+
+int cgroup_version();
+std::string cpu_mount();
+
+// A cgroup directory of its own for one test, removed with everything in it.
+class TestRoot {
+ public:
+  TestRoot();
+  ~TestRoot();
+  TestRoot(const TestRoot&) = delete;
+  TestRoot& operator=(const TestRoot&) = delete;
+  const std::string& path() const { return path_; }
+  // Puts a process directly in the root, where it is a member of 0 that
+  // competes one to one with the top guest groups.
+  void adopt(pid_t pid) const;
+
+ private:
+  std::string path_;
+};
+
+class Daemon {
+ public:
+  Daemon(std::string cgroup_root, std::vector<std::string> extra_options = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  void start();
+  // SIGTERM and wait; the mount must be gone afterwards.
+  void stop();
+  const std::string& mnt() const { return mnt_; }
+  std::string path(const std::string& rel) const { return mnt_ + "/" + rel; }
+  bool running() const { return pid_ > 0; }
+  std::string log() const;
+
+ private:
+  std::string cgroup_root_;
+  std::vector<std::string> extra_;
+  std::string mnt_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+};
+
+// A busy loop pinned to CPU 0, in a session of its own (so autogroup gives
+// it its own weight where it stays in the root cgroup).
+class Hog {
+ public:
+  explicit Hog(int nice = 0);
+  ~Hog();
+  Hog(const Hog&) = delete;
+  Hog& operator=(const Hog&) = delete;
+  pid_t pid() const { return pid_; }
+  void kill();
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Each process's part of the CPU time all of them used over `seconds`.
+std::vector<double> measure_shares(const std::vector<pid_t>& pids, double seconds);
+std::uint64_t cpu_usec(pid_t pid);
+
+int write_file(const std::string& path, const std::string& text);  // 0 or errno
+std::string read_file(const std::string& path);
+bool exists(const std::string& path);
+int rename_errno(const std::string& from, const std::string& to, unsigned flags = 0);
+int mkdir_errno(const std::string& path);
+int rmdir_errno(const std::string& path);
+std::vector<std::string> list(const std::string& dir);
+bool wait_until(const std::function<bool()>& cond, double timeout_sec);
+// Runs `fn` in a child with the given real/effective uid and gid; returns
+// what `fn` returned (an errno).
+int as_user(uid_t uid, const std::function<int()>& fn);
+// The cpu cgroup path (hierarchy-relative) of a process.
+std::string cpu_cgroup_of(pid_t pid);
+
+}  // namespace it

@@ -1,0 +1,17 @@
+// Root integration tests: they mount the real filesystem over real cgroups.
+// Where that cannot be done they exit 77, which meson reports as a skip,
+// after saying why.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <cstdio>
+
+#include "harness.hpp"
+
+int main(int argc, char** argv) {
+  std::string why = it::skip_reason();
+  if (!why.empty()) {
+    std::printf("SKIP: %s\n", why.c_str());
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
+}
