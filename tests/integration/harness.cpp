@@ -65,7 +65,7 @@ std::string skip_reason() {
 }
 
 TestRoot::TestRoot() {
-  path_ = layout().cpu.mount_point + "/fsched-it-" + std::to_string(getpid()) + "-" +
+  path_ = layout().cpu.mount_point + "/fschedtest-" + std::to_string(getpid()) + "-" +
           std::to_string(g_counter++);
   if (::mkdir(path_.c_str(), 0755) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + path_ + ": " + std::strerror(errno));

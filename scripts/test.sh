@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to every test: installs what is
+# needed, builds, runs the unit tests, the root integration tests (they skip,
+# saying why, where root or /dev/fuse is missing) and the VM tests.
+# Idempotent. Prints "N passed, N failed, N skipped" last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+bash scripts/build.sh
+
+status=0
+meson test -C build --print-errorlogs "$@" || status=$?
+python3 - build/meson-logs/testlog.json <<'PY'
+# Counts Catch2 test cases (a skipped binary counts once as skipped).
+import json, re, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    res, out = r.get("result", ""), r.get("stdout", "")
+    if res == "SKIP":
+        skipped += 1
+        continue
+    m = re.search(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)", out)
+    if m:
+        passed += int(m.group(1))
+        continue
+    m = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
+    if m:
+        passed += int(m.group(2))
+        failed += int(m.group(3))
+    elif res in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    else:
+        failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
