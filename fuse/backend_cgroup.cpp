@@ -197,6 +197,8 @@ int CgroupBackend::remove_group(const GroupPath& path) {
     pool->second.spare.clear();
   }
   if (int e = cgfs::remove_dir(dir)) return e == EBUSY ? ENOTEMPTY : e;
+  std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
+  acct_.drain();
   if (layout_.acct)
     if (int e = cgfs::remove_dir(acct_dir(path)))
       log()->warn("cannot remove {}: {}", acct_dir(path), std::strerror(e));
@@ -277,14 +279,13 @@ void CgroupBackend::recycle(const Leaf& leaf) {
     leaves_[stragglers.front()] = heir;
     return;
   }
-  if (leaf.nice != 0 && apply_nice(dir, 0) != 0) {
+  if ((leaf.nice != 0 && apply_nice(dir, 0) != 0) ||
+      pool->second.spare.size() >= kMaxSpareLeaves) {
     cgfs::remove_dir(dir);
+    leaf_home_.erase(dir);
     return;
   }
-  if (pool->second.spare.size() < kMaxSpareLeaves)
-    pool->second.spare.push_back(leaf.name);
-  else
-    cgfs::remove_dir(dir);
+  pool->second.spare.push_back(leaf.name);
 }
 
 int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, int nice, const Home& home,
@@ -294,17 +295,16 @@ int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, int nice, co
   const std::string dir = cpu_dir(group) + "/" + name;
   int e = nice != 0 ? apply_nice(dir, nice) : 0;
   if (!e) {
-    cgfs::set_xattr(dir, kHomeXattr, home.cpu + "\n" + home.acct);
+    std::string text = home.cpu + "\n" + home.acct;
+    auto& known = leaf_home_[dir];
+    if (known != text && cgfs::set_xattr(dir, kHomeXattr, text) == 0) known = text;
     e = cgfs::write_file(dir + "/cgroup.procs", pid_text(pid));
   }
   if (e) {
     recycle(Leaf{group, name, nice, home});
     return e;
   }
-  if (layout_.acct) {
-    if (int ae = cgfs::write_file(acct_dir(group) + "/cgroup.procs", pid_text(pid)))
-      log()->debug("accounting move of {} failed: {}", pid, std::strerror(ae));
-  }
+  if (layout_.acct) acct_.push(acct_dir(group), pid);
   *out = Leaf{group, name, nice, home};
   return 0;
 }
@@ -322,10 +322,7 @@ int CgroupBackend::move_process(pid_t pid, const GroupPath& to, int nice) {
       e = cgfs::write_file(old.home.cpu + "/cgroup.procs", pid_text(pid));
     }
     if (e) return e;
-    if (layout_.acct && !old.home.acct.empty()) {
-      if (cgfs::write_file(old.home.acct + "/cgroup.procs", pid_text(pid)) == ENOENT)
-        cgfs::write_file(layout_.acct_root + "/cgroup.procs", pid_text(pid));
-    }
+    if (layout_.acct && !old.home.acct.empty()) acct_.push(old.home.acct, pid, layout_.acct_root);
     leaves_.erase(it);
     recycle(old);
     return 0;
@@ -413,6 +410,7 @@ Usage CgroupBackend::group_usage(const GroupPath& path) {
 }
 
 void CgroupBackend::shutdown() {
+  acct_.drain();
   for (auto& [path, pool] : pools_) {
     for (const auto& leaf : pool.spare) cgfs::remove_dir(cpu_dir(path) + "/" + leaf);
     pool.spare.clear();

@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "backend.hpp"
+#include "cgroup_acct_queue.hpp"
 #include "cgroup_mounts.hpp"
 #include "result.hpp"
 
@@ -91,6 +92,10 @@ class CgroupBackend : public Backend {
   std::map<GroupPath, Pool> pools_;
   std::map<GroupPath, GroupSettings> settings_;
   std::map<GroupPath, Usage> usage_base_;  // carried over when a group is re-created elsewhere
+  // The home last written into each leaf's xattr, so an unchanged one is
+  // not written again. Key: leaf directory.
+  std::map<std::string, std::string> leaf_home_;
+  AcctQueue acct_;
 };
 
 }  // namespace fsched

@@ -151,6 +151,9 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
 }
 
 void CgroupBackend::rekey(const GroupPath& from, const GroupPath& to) {
+  // Leaf directories move with the group; their cached homes are re-read.
+  leaf_home_.clear();
+  acct_.drain();
   rekey_map(settings_, from, to);
   rekey_map(pools_, from, to);
   rekey_map(usage_base_, from, to);
@@ -213,8 +216,7 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
       for (const auto& m : moved) {
         cgfs::write_file(cpu_dir(m.old.group) + "/" + m.old.name + "/cgroup.procs",
                          std::to_string(m.pid));
-        if (layout_.acct)
-          cgfs::write_file(acct_dir(m.old.group) + "/cgroup.procs", std::to_string(m.pid));
+        if (layout_.acct) acct_.push(acct_dir(m.old.group), m.pid);
       }
       undo_groups();
       return e;
@@ -242,8 +244,10 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
     if (!any) break;
   }
 
+  acct_.drain();
   for (auto it = subtree.rbegin(); it != subtree.rend(); ++it) {
     const std::string dir = cpu_dir(*it);
+    std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
     for (const auto& name : cgfs::subdirs(dir))
       if (name.starts_with(kLeafPrefix)) cgfs::remove_dir(dir + "/" + name);
     if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
