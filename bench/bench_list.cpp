@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     sleepers.push_back(p);
   }
   // Let the watcher see them all.
-  it::wait_until([&] { return it::list(d.path("0")).size() >= static_cast<std::size_t>(extra); }, 20);
+  it::wait_until([&] { return it::list(d.path("0")).size() >= static_cast<std::size_t>(extra); },
+                 20);
   std::this_thread::sleep_for(std::chrono::seconds(2));
 
   std::vector<double> tree_us, proc_us;
@@ -67,8 +68,10 @@ int main(int argc, char** argv) {
     proc_us.push_back(list_us("/proc", &proc_n));
   }
   std::printf("entries: 0/ %zu, /proc %zu\n", tree_n, proc_n);
-  std::printf("ls 0/     p50 %8.0f us  p99 %8.0f us\n", percentile(tree_us, 50), percentile(tree_us, 99));
-  std::printf("ls /proc  p50 %8.0f us  p99 %8.0f us\n", percentile(proc_us, 50), percentile(proc_us, 99));
+  std::printf("ls 0/     p50 %8.0f us  p99 %8.0f us\n", percentile(tree_us, 50),
+              percentile(tree_us, 99));
+  std::printf("ls /proc  p50 %8.0f us  p99 %8.0f us\n", percentile(proc_us, 50),
+              percentile(proc_us, 99));
   std::printf("ratio     p50 %8.2f\n", percentile(tree_us, 50) / percentile(proc_us, 50));
 
   pid_t dp = daemon_pid(d.mnt());
@@ -81,12 +84,14 @@ int main(int argc, char** argv) {
     auto t = Clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(10));
     double wall = std::chrono::duration<double>(Clock::now() - t).count();
-    std::printf("daemon CPU while idle with %d extra processes: %.2f%% of one CPU (%.0f ms over %.0f s)\n",
-                extra, 100.0 * static_cast<double>(cpu() - before) / (wall * 1e6),
-                static_cast<double>(cpu() - before) / 1e3, wall);
+    std::printf(
+        "daemon CPU while idle with %d extra processes: %.2f%% of one CPU (%.0f ms over %.0f s)\n",
+        extra, 100.0 * static_cast<double>(cpu() - before) / (wall * 1e6),
+        static_cast<double>(cpu() - before) / 1e3, wall);
     auto rss = it::read_file("/proc/" + std::to_string(dp) + "/status");
     auto pos = rss.find("VmRSS:");
-    if (pos != std::string::npos) std::printf("daemon %s", rss.substr(pos, rss.find('\n', pos) - pos + 1).c_str());
+    if (pos != std::string::npos)
+      std::printf("daemon %s", rss.substr(pos, rss.find('\n', pos) - pos + 1).c_str());
   }
   for (pid_t p : sleepers) ::kill(p, SIGKILL);
   for (pid_t p : sleepers) ::waitpid(p, nullptr, 0);

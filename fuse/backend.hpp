@@ -16,11 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "group_path.hpp"
+
 namespace fsched {
-
-using GroupPath = std::vector<std::string>;
-
-std::string join_path(const GroupPath& path);  // "guest/batch"; "" for 0
 
 // What a group carries besides its members; persisted by the backend.
 struct GroupSettings {

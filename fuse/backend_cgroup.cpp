@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cgroup_fs.hpp"
+#include "cgroup_names.hpp"
 #include "group_settings.hpp"
 #include "log.hpp"
 #include "proc_stat.hpp"
@@ -17,12 +18,7 @@
 namespace fsched {
 
 namespace {
-constexpr std::string_view kGroupPrefix = "fsched-";
-constexpr std::string_view kLeafPrefix = "proc-";
-constexpr const char* kSettingsXattr = "trusted.fsched.settings";
-constexpr const char* kHomeXattr = "trusted.fsched.home";
-constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
-constexpr std::size_t kMaxSpareLeaves = 8;
+using namespace cgnames;
 
 bool kernel_at_least(int major, int minor) {
   struct utsname u;
@@ -32,7 +28,9 @@ bool kernel_at_least(int major, int minor) {
   return ma > major || (ma == major && mi >= minor);
 }
 
-std::string pid_text(pid_t pid) { return std::to_string(pid); }
+std::string pid_text(pid_t pid) {
+  return std::to_string(pid);
+}
 }  // namespace
 
 Result<std::unique_ptr<CgroupBackend>> CgroupBackend::create(const std::string& cgroup_root) {
@@ -279,8 +277,7 @@ void CgroupBackend::recycle(const Leaf& leaf) {
     leaves_[stragglers.front()] = heir;
     return;
   }
-  if ((leaf.nice != 0 && apply_nice(dir, 0) != 0) ||
-      pool->second.spare.size() >= kMaxSpareLeaves) {
+  if ((leaf.nice != 0 && apply_nice(dir, 0) != 0) || pool->second.spare.size() >= kMaxSpareLeaves) {
     cgfs::remove_dir(dir);
     leaf_home_.erase(dir);
     return;
@@ -387,8 +384,9 @@ Usage CgroupBackend::raw_usage(const GroupPath& path) const {
     }
     return u;
   }
-  std::string dir = path.empty() ? (layout_.acct ? layout_.acct->mount_point : layout_.cpu.mount_point)
-                                 : acct_dir(path);
+  std::string dir = path.empty()
+                        ? (layout_.acct ? layout_.acct->mount_point : layout_.cpu.mount_point)
+                        : acct_dir(path);
   auto ns = [&](const char* file) {
     auto v = cgfs::read_integer(dir + "/" + file);
     return v && *v > 0 ? static_cast<std::uint64_t>(*v) / 1000 : 0;

@@ -9,6 +9,7 @@
 
 #include "backend_cgroup.hpp"
 #include "cgroup_fs.hpp"
+#include "cgroup_names.hpp"
 #include "group_settings.hpp"
 #include "log.hpp"
 #include "proc_stat.hpp"
@@ -17,22 +18,7 @@
 namespace fsched {
 
 namespace {
-constexpr std::string_view kGroupPrefix = "fsched-";
-constexpr std::string_view kLeafPrefix = "proc-";
-constexpr const char* kSettingsXattr = "trusted.fsched.settings";
-constexpr const char* kHomeXattr = "trusted.fsched.home";
-constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
-constexpr std::size_t kMaxSpareLeaves = 8;
-
-bool has_prefix(const GroupPath& path, const GroupPath& prefix) {
-  return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
-}
-
-GroupPath rebase(const GroupPath& path, const GroupPath& from, const GroupPath& to) {
-  GroupPath out = to;
-  out.insert(out.end(), path.begin() + static_cast<long>(from.size()), path.end());
-  return out;
-}
+using namespace cgnames;
 
 template <typename Map>
 void rekey_map(Map& map, const GroupPath& from, const GroupPath& to) {
@@ -164,7 +150,8 @@ void CgroupBackend::rekey(const GroupPath& from, const GroupPath& to) {
 int CgroupBackend::move_group(const GroupPath& from, const GroupPath& to) {
   if (!settings_.count(from)) return ENOENT;
   if (settings_.count(to)) return EEXIST;
-  bool same_parent = from.size() == to.size() && std::equal(from.begin(), from.end() - 1, to.begin());
+  bool same_parent =
+      from.size() == to.size() && std::equal(from.begin(), from.end() - 1, to.begin());
   // cgroup v1 renames a directory in place; v2 cannot, and neither
   // re-parents, so those are re-created at the destination.
   if (layout_.version == 1 && same_parent) {

@@ -4,17 +4,6 @@
 
 namespace fsched {
 
-namespace {
-bool has_prefix(const GroupPath& path, const GroupPath& prefix) {
-  return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
-}
-GroupPath rebase(const GroupPath& path, const GroupPath& from, const GroupPath& to) {
-  GroupPath out = to;
-  out.insert(out.end(), path.begin() + static_cast<long>(from.size()), path.end());
-  return out;
-}
-}  // namespace
-
 int MemoryBackend::take_failure() {
   int e = fail_next;
   fail_next = 0;
@@ -97,7 +86,9 @@ void MemoryBackend::process_exited(pid_t pid) {
   nice.erase(pid);
 }
 
-void MemoryBackend::process_reniced(pid_t pid, int n) { nice[pid] = n; }
+void MemoryBackend::process_reniced(pid_t pid, int n) {
+  nice[pid] = n;
+}
 
 Usage MemoryBackend::group_usage(const GroupPath& path) {
   auto it = usage.find(path);

@@ -26,7 +26,9 @@ int write_file(const std::string& path, const std::string& value) {
   return err;
 }
 
-std::optional<std::string> read_file(const std::string& path) { return read_small_file(path); }
+std::optional<std::string> read_file(const std::string& path) {
+  return read_small_file(path);
+}
 
 std::optional<long long> read_integer(const std::string& path) {
   auto text = read_file(path);
@@ -40,8 +42,12 @@ std::optional<long long> read_integer(const std::string& path) {
   return v;
 }
 
-int make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0 ? 0 : errno; }
-int remove_dir(const std::string& path) { return ::rmdir(path.c_str()) == 0 ? 0 : errno; }
+int make_dir(const std::string& path) {
+  return ::mkdir(path.c_str(), 0755) == 0 ? 0 : errno;
+}
+int remove_dir(const std::string& path) {
+  return ::rmdir(path.c_str()) == 0 ? 0 : errno;
+}
 
 bool exists(const std::string& path) {
   struct stat st;

@@ -27,9 +27,8 @@ std::string unescape(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 3 < s.size()) {
       auto oct = s.substr(i + 1, 3);
-      if (oct.size() == 3 && std::all_of(oct.begin(), oct.end(), [](char c) {
-            return c >= '0' && c <= '7';
-          })) {
+      if (oct.size() == 3 &&
+          std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
         out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
         i += 3;
         continue;
@@ -101,14 +100,20 @@ Result<CgroupLayout> choose_layout(const std::vector<CgroupMount>& mounts,
         cpu = &m;
     if (!cpu) return make_error(EINVAL, "cgroup_root " + wanted_root + " is not in a cgroup mount");
     if (!with_cpu(*cpu))
-      return make_error(EINVAL, "cgroup_root " + wanted_root +
-                                    " is in a hierarchy without the cpu controller");
+      return make_error(
+          EINVAL, "cgroup_root " + wanted_root + " is in a hierarchy without the cpu controller");
   } else {
     for (const auto& m : mounts)
-      if (m.version == 2 && with_cpu(m)) { cpu = &m; break; }
+      if (m.version == 2 && with_cpu(m)) {
+        cpu = &m;
+        break;
+      }
     if (!cpu)
       for (const auto& m : mounts)
-        if (m.version == 1 && with_cpu(m)) { cpu = &m; break; }
+        if (m.version == 1 && with_cpu(m)) {
+          cpu = &m;
+          break;
+        }
     if (!cpu) return make_error(ENOENT, "no cgroup hierarchy has the cpu controller");
   }
   CgroupLayout layout;

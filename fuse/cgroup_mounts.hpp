@@ -12,9 +12,9 @@
 namespace fsched {
 
 struct CgroupMount {
-  int version = 0;          // 1 or 2
-  std::string mount_point;  // e.g. /sys/fs/cgroup/cpu
-  std::string root;         // the hierarchy path mounted there, usually "/"
+  int version = 0;                       // 1 or 2
+  std::string mount_point;               // e.g. /sys/fs/cgroup/cpu
+  std::string root;                      // the hierarchy path mounted there, usually "/"
   std::vector<std::string> controllers;  // v1: from the super options
 
   bool has(std::string_view controller) const;
@@ -24,10 +24,10 @@ std::vector<CgroupMount> parse_mountinfo(std::string_view text);
 
 struct CgroupLayout {
   int version = 0;
-  CgroupMount cpu;              // the hierarchy with the cpu controller
-  std::string root;             // cgroup_root: absolute path, inside cpu.mount_point
+  CgroupMount cpu;                  // the hierarchy with the cpu controller
+  std::string root;                 // cgroup_root: absolute path, inside cpu.mount_point
   std::optional<CgroupMount> acct;  // v1 with cpuacct mounted apart from cpu
-  std::string acct_root;        // root's twin in the cpuacct hierarchy
+  std::string acct_root;            // root's twin in the cpuacct hierarchy
 };
 
 // `v2_controllers` reads a v2 mount's cgroup.controllers (injected so the

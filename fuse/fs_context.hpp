@@ -24,7 +24,7 @@ struct FsContext {
   fuse_session* se = nullptr;
   double entry_timeout = 10.0;  // the watcher invalidates what changes
   double attr_timeout = 1.0;
-  std::int64_t boot_time = 0;   // seconds since the epoch, for pid dir times
+  std::int64_t boot_time = 0;  // seconds since the epoch, for pid dir times
 
   // Hands the tree's pending entry changes to the invalidator. Call with
   // `mu` held exclusive.

@@ -9,8 +9,8 @@ constexpr std::string_view kPidFiles[] = {"comm", "stats"};
 
 std::uint64_t encode(Node node) {
   if (node.kind == NodeKind::root) return 1;  // FUSE_ROOT_ID
-  return (static_cast<std::uint64_t>(node.kind) << 48) | (static_cast<std::uint64_t>(node.id) << 8) |
-         node.sub;
+  return (static_cast<std::uint64_t>(node.kind) << 48) |
+         (static_cast<std::uint64_t>(node.id) << 8) | node.sub;
 }
 
 bool decode(std::uint64_t ino, Node* out) {
@@ -32,8 +32,12 @@ bool decode(std::uint64_t ino, Node* out) {
   return true;
 }
 
-std::string_view group_file_name(GroupFile f) { return kGroupFiles[static_cast<int>(f)]; }
-std::string_view pid_file_name(PidFile f) { return kPidFiles[static_cast<int>(f)]; }
+std::string_view group_file_name(GroupFile f) {
+  return kGroupFiles[static_cast<int>(f)];
+}
+std::string_view pid_file_name(PidFile f) {
+  return kPidFiles[static_cast<int>(f)];
+}
 
 bool group_file_from_name(std::string_view name, GroupFile* out) {
   for (int i = 0; i < static_cast<int>(GroupFile::count_); ++i)

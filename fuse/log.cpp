@@ -29,6 +29,8 @@ void log_to_syslog() {
   g_logger->set_level(level);
 }
 
-void set_log_level(spdlog::level::level_enum level) { log()->set_level(level); }
+void set_log_level(spdlog::level::level_enum level) {
+  log()->set_level(level);
+}
 
 }  // namespace fsched

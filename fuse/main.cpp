@@ -72,7 +72,8 @@ int run(int argc, char** argv) {
   auto options = parse_options(&fa.args);
   if (!options) throw FatalError(options.error().message);
   if (cmd.debug) set_log_level(spdlog::level::debug);
-  if (geteuid() != 0) throw FatalError("fschedfs must run as root (it moves processes between cgroups)");
+  if (geteuid() != 0)
+    throw FatalError("fschedfs must run as root (it moves processes between cgroups)");
   // Everyone may look; the daemon itself decides who may change what.
   fuse_opt_add_arg(&fa.args, "-oallow_other");
 

@@ -191,7 +191,8 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
       for (const auto& [name, id] : g->children)
         out->push_back({name, Node{NodeKind::group_dir, id, 0}});
       for (pid_t pid : g->procs)
-        out->push_back({std::to_string(pid), Node{NodeKind::pid_dir, static_cast<std::uint32_t>(pid), 0}});
+        out->push_back(
+            {std::to_string(pid), Node{NodeKind::pid_dir, static_cast<std::uint32_t>(pid), 0}});
       return true;
     }
     case NodeKind::pid_dir: {

@@ -8,7 +8,9 @@
 
 namespace fsched {
 
-FsContext& context_of(fuse_req_t req) { return *static_cast<FsContext*>(fuse_req_userdata(req)); }
+FsContext& context_of(fuse_req_t req) {
+  return *static_cast<FsContext*>(fuse_req_userdata(req));
+}
 
 Cred cred_of(fuse_req_t req) {
   const fuse_ctx* c = fuse_req_ctx(req);
@@ -19,7 +21,9 @@ Cred cred_of(fuse_req_t req) {
   return cred;
 }
 
-bool node_of(fuse_ino_t ino, Node* out) { return decode(ino, out); }
+bool node_of(fuse_ino_t ino, Node* out) {
+  return decode(ino, out);
+}
 
 int fill_entry(const FsContext& ctx, Node node, fuse_entry_param* e) {
   std::memset(e, 0, sizeof *e);
@@ -38,8 +42,12 @@ void op_init(void*, fuse_conn_info* conn) {
   conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
 }
 
-void op_forget(fuse_req_t req, fuse_ino_t, uint64_t) { fuse_reply_none(req); }
-void op_forget_multi(fuse_req_t req, size_t, fuse_forget_data*) { fuse_reply_none(req); }
+void op_forget(fuse_req_t req, fuse_ino_t, uint64_t) {
+  fuse_reply_none(req);
+}
+void op_forget_multi(fuse_req_t req, size_t, fuse_forget_data*) {
+  fuse_reply_none(req);
+}
 
 fuse_lowlevel_ops make_ops() {
   fuse_lowlevel_ops ops{};

@@ -9,21 +9,35 @@
 namespace fsched {
 
 namespace {
-int root_only(const Cred& cred) { return cred.is_root() ? 0 : EACCES; }
+int root_only(const Cred& cred) {
+  return cred.is_root() ? 0 : EACCES;
+}
 }  // namespace
 
-int may_create_in(const Group&, const Cred& cred) { return root_only(cred); }
-int may_remove(const Group&, const Group&, const Cred& cred) { return root_only(cred); }
+int may_create_in(const Group&, const Cred& cred) {
+  return root_only(cred);
+}
+int may_remove(const Group&, const Group&, const Cred& cred) {
+  return root_only(cred);
+}
 int may_move_group(const Group&, const Group&, const Group&, const Cred& cred) {
   return root_only(cred);
 }
 int may_move_process(uid_t, const Group&, const Group&, const Cred& cred) {
   return root_only(cred);
 }
-int may_set_group_control(const Group&, const Group*, const Cred& cred) { return root_only(cred); }
-int may_open_for_write(const Cred& cred) { return root_only(cred); }
-int may_chmod(const Group&, const Cred& cred) { return root_only(cred); }
-int may_chown(const Group&, uid_t, gid_t, const Cred& cred) { return root_only(cred); }
+int may_set_group_control(const Group&, const Group*, const Cred& cred) {
+  return root_only(cred);
+}
+int may_open_for_write(const Cred& cred) {
+  return root_only(cred);
+}
+int may_chmod(const Group&, const Cred& cred) {
+  return root_only(cred);
+}
+int may_chown(const Group&, uid_t, gid_t, const Cred& cred) {
+  return root_only(cred);
+}
 
 int check_access(mode_t mode, uid_t owner, gid_t group, int mask, const Cred& cred) {
   if (cred.is_root()) {

@@ -13,7 +13,9 @@ constexpr std::array<PolicyInfo, 2> kPolicies = {{
 }};
 }  // namespace
 
-std::span<const PolicyInfo> known_policies() { return kPolicies; }
+std::span<const PolicyInfo> known_policies() {
+  return kPolicies;
+}
 
 const PolicyInfo* find_policy(std::string_view name) {
   for (const auto& p : kPolicies)

@@ -13,8 +13,8 @@ namespace fsched {
 
 struct ProcEvent {
   enum class Kind { fork, exit, uid, overrun } kind = Kind::fork;
-  pid_t pid = 0;   // the thread the event is about
-  pid_t tgid = 0;  // its process
+  pid_t pid = 0;          // the thread the event is about
+  pid_t tgid = 0;         // its process
   pid_t parent_tgid = 0;  // fork only
   uid_t ruid = 0;         // uid only
 };

@@ -24,7 +24,9 @@ long ticks_per_second() {
 }
 }  // namespace
 
-bool ProcStat::kernel_thread() const { return (flags & kPfKthread) != 0; }
+bool ProcStat::kernel_thread() const {
+  return (flags & kPfKthread) != 0;
+}
 
 std::uint64_t ticks_to_usec(std::uint64_t ticks) {
   return ticks * 1'000'000 / static_cast<std::uint64_t>(ticks_per_second());

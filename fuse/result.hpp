@@ -37,7 +37,9 @@ class Result {
 struct Ok {};
 using Status = Result<Ok>;
 
-inline Error make_error(int code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(int code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 class FatalError : public std::runtime_error {
  public:

@@ -13,15 +13,6 @@
 
 namespace fsched {
 
-std::string join_path(const GroupPath& path) {
-  std::string out;
-  for (const auto& c : path) {
-    if (!out.empty()) out += '/';
-    out += c;
-  }
-  return out;
-}
-
 Tree::Tree(Backend& backend, ProcessProbe probe) : backend_(backend), probe_(std::move(probe)) {
   Group host;
   host.id = kHostGroup;

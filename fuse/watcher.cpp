@@ -11,8 +11,7 @@
 
 namespace fsched {
 
-Watcher::Watcher(FsContext& ctx, std::chrono::milliseconds window)
-    : ctx_(ctx), window_(window) {}
+Watcher::Watcher(FsContext& ctx, std::chrono::milliseconds window) : ctx_(ctx), window_(window) {}
 
 void Watcher::start() {
   wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -143,7 +142,8 @@ void Watcher::rescan() {
     auto prev = last_proc_.find(pid);
     if (elapsed_usec > 0 && prev != last_proc_.end() && prev->second.start_time == s.start_time &&
         s.cpu_usec >= prev->second.cpu_usec)
-      proc_pct[pid] = 100.0 * static_cast<double>(s.cpu_usec - prev->second.cpu_usec) / elapsed_usec;
+      proc_pct[pid] =
+          100.0 * static_cast<double>(s.cpu_usec - prev->second.cpu_usec) / elapsed_usec;
     next_proc.emplace(pid, s);
   }
   std::unordered_map<GroupId, double> group_pct;

@@ -51,8 +51,12 @@ void remove_tree(const std::string& dir, const std::string& evacuate_to) {
 std::atomic<int> g_counter{0};
 }  // namespace
 
-int cgroup_version() { return layout().version; }
-std::string cpu_mount() { return layout().cpu.mount_point; }
+int cgroup_version() {
+  return layout().version;
+}
+std::string cpu_mount() {
+  return layout().cpu.mount_point;
+}
 
 std::string skip_reason() {
   if (geteuid() != 0) return "integration tests need root (they mount FUSE and move cgroups)";
@@ -139,7 +143,9 @@ void Daemon::stop() {
   pid_ = -1;
 }
 
-std::string Daemon::log() const { return read_file(log_path_); }
+std::string Daemon::log() const {
+  return read_file(log_path_);
+}
 
 Hog::Hog(int nice) {
   pid_ = ::fork();
@@ -157,7 +163,9 @@ Hog::Hog(int nice) {
   }
 }
 
-Hog::~Hog() { kill(); }
+Hog::~Hog() {
+  kill();
+}
 
 void Hog::kill() {
   if (pid_ <= 0) return;
@@ -210,8 +218,12 @@ int rename_errno(const std::string& from, const std::string& to, unsigned flags)
   return ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), flags) == 0 ? 0 : errno;
 }
 
-int mkdir_errno(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0 ? 0 : errno; }
-int rmdir_errno(const std::string& path) { return ::rmdir(path.c_str()) == 0 ? 0 : errno; }
+int mkdir_errno(const std::string& path) {
+  return ::mkdir(path.c_str(), 0755) == 0 ? 0 : errno;
+}
+int rmdir_errno(const std::string& path) {
+  return ::rmdir(path.c_str()) == 0 ? 0 : errno;
+}
 
 std::vector<std::string> list(const std::string& dir) {
   std::vector<std::string> out;

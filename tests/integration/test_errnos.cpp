@@ -1,8 +1,8 @@
 // Every errno of the spec's operations table, through the real syscalls.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 
@@ -11,7 +11,9 @@
 using namespace it;
 
 namespace {
-std::string s(pid_t pid) { return std::to_string(pid); }
+std::string s(pid_t pid) {
+  return std::to_string(pid);
+}
 
 struct Mounted {
   TestRoot root;

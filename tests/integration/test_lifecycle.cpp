@@ -1,8 +1,8 @@
 // Processes coming and going, daemon restarts and unmounts.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +15,9 @@
 using namespace it;
 
 namespace {
-std::string s(pid_t pid) { return std::to_string(pid); }
+std::string s(pid_t pid) {
+  return std::to_string(pid);
+}
 
 bool listed(const std::string& dir, pid_t pid) {
   for (const auto& n : list(dir))
@@ -67,8 +69,7 @@ struct Forker {
 };
 }  // namespace
 
-TEST_CASE("a process forked in a group appears there, with a place of its own",
-          "[lifecycle]") {
+TEST_CASE("a process forked in a group appears there, with a place of its own", "[lifecycle]") {
   TestRoot root;
   Daemon d(root.path());
   d.start();
@@ -167,8 +168,7 @@ TEST_CASE("a restarted daemon finds groups, weights, policies and members", "[li
   CHECK_FALSE(listed(d.path("0"), h.pid()));
 }
 
-TEST_CASE("unmount and SIGTERM leave every process alive and no stray cgroup",
-          "[lifecycle]") {
+TEST_CASE("unmount and SIGTERM leave every process alive and no stray cgroup", "[lifecycle]") {
   TestRoot root;
   Hog a, b;
   root.adopt(a.pid());
@@ -188,9 +188,11 @@ TEST_CASE("unmount and SIGTERM leave every process alive and no stray cgroup",
   }
   // Only the group the user made and the one occupied leaf remain.
   auto top = list(root.path());
-  CHECK(std::count_if(top.begin(), top.end(), [](auto& n) { return n.starts_with("fsched-"); }) == 1);
+  CHECK(std::count_if(top.begin(), top.end(), [](auto& n) { return n.starts_with("fsched-"); }) ==
+        1);
   auto leaves = list(root.path() + "/fsched-g");
-  CHECK(std::count_if(leaves.begin(), leaves.end(), [](auto& n) { return n.starts_with("proc-"); }) == 1);
+  CHECK(std::count_if(leaves.begin(), leaves.end(),
+                      [](auto& n) { return n.starts_with("proc-"); }) == 1);
 
   // umount(8) as a user would do it.
   Daemon d(root.path());
@@ -207,8 +209,8 @@ TEST_CASE("without -f the daemon returns once the tree is usable", "[lifecycle]"
   char tmpl[] = "/tmp/fsched-detach-XXXXXX";
   REQUIRE(::mkdtemp(tmpl));
   std::string mnt = tmpl;
-  std::string cmd = std::string(std::getenv("FSCHEDFS")) + " -o cgroup_root=" + root.path() +
-                    " " + mnt + " && ls " + mnt + "/0 >/dev/null && cat " + mnt +
+  std::string cmd = std::string(std::getenv("FSCHEDFS")) + " -o cgroup_root=" + root.path() + " " +
+                    mnt + " && ls " + mnt + "/0 >/dev/null && cat " + mnt +
                     "/schedulers/fair >/dev/null";
   CHECK(std::system(cmd.c_str()) == 0);
   CHECK(std::system(("fusermount3 -u " + mnt).c_str()) == 0);

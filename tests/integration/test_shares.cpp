@@ -1,6 +1,6 @@
 // Measured CPU shares on the real kernel, all hogs pinned to CPU 0.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <thread>
@@ -13,8 +13,12 @@ namespace {
 constexpr double kTolerance = 3.0;  // percentage points
 constexpr double kWindow = 5.0;     // seconds
 
-std::string s(pid_t pid) { return std::to_string(pid); }
-void settle() { std::this_thread::sleep_for(std::chrono::seconds(1)); }
+std::string s(pid_t pid) {
+  return std::to_string(pid);
+}
+void settle() {
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+}
 }  // namespace
 
 TEST_CASE("the RFC's example: one hog in 0, two in 0/guest -> 50/25/25", "[shares]") {
@@ -58,7 +62,8 @@ TEST_CASE("nested groups with unequal weights at two levels", "[shares]") {
   const double ideal[] = {25.0, 100.0 / 3, 50.0 / 6, 50.0 / 6, 25.0};
   WARN("nested measured: " << sh[0] << " " << sh[1] << " " << sh[2] << " " << sh[3] << " "
                            << sh[4]);
-  for (int i = 0; i < 5; ++i) CHECK(sh[static_cast<std::size_t>(i)] == Approx(ideal[i]).margin(kTolerance));
+  for (int i = 0; i < 5; ++i)
+    CHECK(sh[static_cast<std::size_t>(i)] == Approx(ideal[i]).margin(kTolerance));
 }
 
 TEST_CASE("a weight change takes effect at once", "[shares]") {

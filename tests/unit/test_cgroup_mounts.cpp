@@ -14,8 +14,12 @@ const char* kV1Comounted =
     "31 25 0:27 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n";
 const char* kV2 = "29 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
 
-std::vector<std::string> no_v2_cpu(const std::string&) { return {"memory", "pids"}; }
-std::vector<std::string> v2_cpu(const std::string&) { return {"cpu", "io", "memory"}; }
+std::vector<std::string> no_v2_cpu(const std::string&) {
+  return {"memory", "pids"};
+}
+std::vector<std::string> v2_cpu(const std::string&) {
+  return {"cpu", "io", "memory"};
+}
 }  // namespace
 
 TEST_CASE("mountinfo: cgroup mounts and their controllers", "[cgroup]") {

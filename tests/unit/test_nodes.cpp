@@ -70,7 +70,8 @@ TEST_CASE_METHOD(TreeFixture, "group files render", "[nodes]") {
   StatsBook stats;
   stats.publish({}, {{g, 42.5}});
   auto text = [&](GroupFile f) {
-    return *render(tree, backend, stats, Node{NodeKind::group_file, g, static_cast<std::uint8_t>(f)});
+    return *render(tree, backend, stats,
+                   Node{NodeKind::group_file, g, static_cast<std::uint8_t>(f)});
   };
   CHECK(text(GroupFile::cpu_weight) == "250\n");
   CHECK(text(GroupFile::scheduler) == "fair\n");

@@ -1,13 +1,12 @@
-#include <catch2/catch.hpp>
 #include <linux/fs.h>
+#include <catch2/catch.hpp>
 
 #include "tree_fixture.hpp"
 
 using namespace fsched;
 using fsched::test::TreeFixture;
 
-TEST_CASE_METHOD(TreeFixture, "a new group inherits its parent's policy, weight 100",
-                 "[tree]") {
+TEST_CASE_METHOD(TreeFixture, "a new group inherits its parent's policy, weight 100", "[tree]") {
   GroupId g = mk(kHostGroup, "guest");
   REQUIRE(tree.set_policy(g, "idle", root) == 0);
   GroupId sub = mk(g, "sub");

@@ -1,0 +1,16 @@
+// Names the cgroup backend gives its directories and extended attributes.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace fsched::cgnames {
+
+inline constexpr std::string_view kGroupPrefix = "fsched-";  // fsched-<group name>
+inline constexpr std::string_view kLeafPrefix = "proc-";     // proc-<n>: one process
+inline constexpr const char* kSettingsXattr = "trusted.fsched.settings";
+inline constexpr const char* kHomeXattr = "trusted.fsched.home";
+inline constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
+inline constexpr std::size_t kMaxSpareLeaves = 8;
+
+}  // namespace fsched::cgnames
