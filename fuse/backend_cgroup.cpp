@@ -332,6 +332,9 @@ int CgroupBackend::move_process(pid_t pid, const GroupPath& to, int nice) {
     auto h = home_of(pid);
     if (!h) return ESRCH;
     home = *h;
+    // Already inside one of our groups (found there without a leaf): it
+    // has no home in 0 we know of.
+    if (home.cpu.starts_with(layout_.root + "/" + std::string(kGroupPrefix))) home = default_home();
   }
   Leaf placed;
   if (int e = place_in_leaf(pid, to, nice, home, &placed)) return e;

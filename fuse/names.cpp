@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 
 namespace fsched {
 
@@ -19,6 +20,15 @@ bool is_all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (c < '0' || c > '9') return false;
+  return true;
+}
+
+bool pid_from_name(std::string_view name, pid_t* out) {
+  if (!is_all_digits(name)) return false;
+  pid_t pid = 0;
+  auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+  if (ec != std::errc() || p != name.data() + name.size() || pid <= 0) return false;
+  *out = pid;
   return true;
 }
 

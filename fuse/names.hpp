@@ -1,6 +1,8 @@
 // The spec's rules for group names, shared by mkdir and rename.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string_view>
 
 namespace fsched {
@@ -14,5 +16,8 @@ int check_group_name(std::string_view name);
 
 bool is_reserved_name(std::string_view name);
 bool is_all_digits(std::string_view s);
+// The pid a directory name stands for; false when it is not a pid (not all
+// digits, or too large), so hostile names never throw.
+bool pid_from_name(std::string_view name, pid_t* out);
 
 }  // namespace fsched

@@ -135,9 +135,7 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
       }
       if (is_all_digits(name)) {
         pid_t pid = 0;
-        auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-        if (ec != std::errc() || p != name.data() + name.size()) return ENOENT;
-        if (!g->procs.count(pid)) return ENOENT;
+        if (!pid_from_name(name, &pid) || !g->procs.count(pid)) return ENOENT;
         *out = Node{NodeKind::pid_dir, static_cast<std::uint32_t>(pid), 0};
         return 0;
       }

@@ -137,8 +137,9 @@ int Tree::remove_group(GroupId parent, std::string_view name, const Cred& cred) 
   auto id = child(parent, name);
   if (!id) {
     if (is_reserved_name(name)) return ENOTDIR;
-    if (is_all_digits(name)) {
-      const Process* proc = process(static_cast<pid_t>(std::stol(std::string(name))));
+    pid_t pid = 0;
+    if (pid_from_name(name, &pid)) {
+      const Process* proc = process(pid);
       if (proc && proc->group == parent) return EPERM;
     }
     return ENOENT;
@@ -160,7 +161,9 @@ int Tree::rename(GroupId parent, std::string_view name, GroupId new_parent,
   if (!group(parent) || !group(new_parent)) return ENOENT;
 
   if (is_all_digits(name)) {
-    auto it = procs_.find(static_cast<pid_t>(std::stol(std::string(name))));
+    pid_t pid = 0;
+    if (!pid_from_name(name, &pid)) return ENOENT;
+    auto it = procs_.find(pid);
     if (it == procs_.end() || it->second.group != parent) return ENOENT;
     // A process keeps its pid as its name; anything else would be a lie.
     if (new_name != name) return EINVAL;

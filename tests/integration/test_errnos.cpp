@@ -53,6 +53,10 @@ TEST_CASE_METHOD(Mounted, "rmdir", "[errno]") {
   CHECK(rmdir_errno(d.path("0")) == EPERM);
   CHECK(rmdir_errno(d.path("schedulers")) == EPERM);
   CHECK(rmdir_errno(d.path("0/missing")) == ENOENT);
+  // Hostile pid-like names answer, and the daemon lives on.
+  CHECK(rmdir_errno(d.path("0/" + std::string(40, '9'))) == ENOENT);
+  CHECK(rename_errno(d.path("0/" + std::string(40, '9')), d.path("0/x")) == ENOENT);
+  CHECK(read_file(d.path("0/cpu.weight")) == "100\n");
 }
 
 TEST_CASE_METHOD(Mounted, "mv of a pid directory", "[errno]") {

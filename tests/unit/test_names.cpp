@@ -27,3 +27,12 @@ TEST_CASE("group names follow the spec's mkdir rules", "[names]") {
   for (const char* reserved : {"scheduler", "cpu.weight", "tasks", "stats", "comm"})
     CHECK(check_group_name(reserved) == EEXIST);
 }
+
+TEST_CASE("pid names never throw", "[names]") {
+  pid_t pid = 0;
+  CHECK(fsched::pid_from_name("1234", &pid));
+  CHECK(pid == 1234);
+  CHECK_FALSE(fsched::pid_from_name("99999999999999999999999", &pid));
+  CHECK_FALSE(fsched::pid_from_name("0", &pid));
+  CHECK_FALSE(fsched::pid_from_name("12a", &pid));
+}

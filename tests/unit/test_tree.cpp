@@ -72,6 +72,8 @@ TEST_CASE_METHOD(TreeFixture, "rename of a pid dir: the spec's errnos", "[tree]"
   CHECK(tree.rename(kHostGroup, "100", g, "101", 0, root) == EINVAL);
   CHECK(tree.rename(kHostGroup, "100", g, "x", 0, root) == EINVAL);
   CHECK(tree.rename(kHostGroup, "555", g, "555", 0, root) == ENOENT);
+  std::string huge(40, '9');
+  CHECK(tree.rename(kHostGroup, huge, g, huge, 0, root) == ENOENT);
   CHECK(tree.rename(g, "100", kHostGroup, "100", 0, root) == ENOENT);  // not in g
   CHECK(tree.rename(kHostGroup, "100", g, "100", RENAME_EXCHANGE, root) == EINVAL);
   CHECK(tree.rename(kHostGroup, "100", kHostGroup, "100", RENAME_NOREPLACE, root) == EEXIST);
@@ -125,6 +127,7 @@ TEST_CASE_METHOD(TreeFixture, "rmdir: only empty guest groups", "[tree]") {
   CHECK(tree.remove_group(kHostGroup, "100", root) == EPERM);
   CHECK(tree.remove_group(kHostGroup, "stats", root) == ENOTDIR);
   CHECK(tree.remove_group(kHostGroup, "missing", root) == ENOENT);
+  CHECK(tree.remove_group(kHostGroup, std::string(40, '9'), root) == ENOENT);
   REQUIRE(tree.remove_group(kHostGroup, "g", root) == 0);
   CHECK(backend.groups.empty());
 }
