@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class TestRoot {
   // Puts a process directly in the root, where it is a member of 0 that
   // competes one to one with the top guest groups.
   void adopt(pid_t pid) const;
+  void adopt(std::initializer_list<pid_t> pids) const {
+    for (pid_t p : pids) adopt(p);
+  }
 
  private:
   std::string path_;

@@ -105,8 +105,7 @@ TEST_CASE("an exited process disappears from the tree", "[lifecycle]") {
 TEST_CASE("tasks: writing moves, reading lists", "[lifecycle]") {
   TestRoot root;
   Hog a, b;
-  root.adopt(a.pid());
-  root.adopt(b.pid());
+  root.adopt({a.pid(), b.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
@@ -171,8 +170,7 @@ TEST_CASE("a restarted daemon finds groups, weights, policies and members", "[li
 TEST_CASE("unmount and SIGTERM leave every process alive and no stray cgroup", "[lifecycle]") {
   TestRoot root;
   Hog a, b;
-  root.adopt(a.pid());
-  root.adopt(b.pid());
+  root.adopt({a.pid(), b.pid()});
   {
     Daemon d(root.path());
     d.start();

@@ -24,7 +24,7 @@ void settle() {
 TEST_CASE("the RFC's example: one hog in 0, two in 0/guest -> 50/25/25", "[shares]") {
   TestRoot root;
   Hog a, b, c;
-  for (pid_t p : {a.pid(), b.pid(), c.pid()}) root.adopt(p);
+  root.adopt({a.pid(), b.pid(), c.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/guest")) == 0);
@@ -45,7 +45,7 @@ TEST_CASE("nested groups with unequal weights at two levels", "[shares]") {
   // Ideal: A 25, B 50*2/3, C = D = 50/3/2, E 25.
   TestRoot root;
   Hog a, b, c, dd, e;
-  for (pid_t p : {a.pid(), b.pid(), c.pid(), dd.pid(), e.pid()}) root.adopt(p);
+  root.adopt({a.pid(), b.pid(), c.pid(), dd.pid(), e.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/g1")) == 0);
@@ -69,8 +69,7 @@ TEST_CASE("nested groups with unequal weights at two levels", "[shares]") {
 TEST_CASE("a weight change takes effect at once", "[shares]") {
   TestRoot root;
   Hog a, b;
-  root.adopt(a.pid());
-  root.adopt(b.pid());
+  root.adopt({a.pid(), b.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
@@ -93,8 +92,7 @@ TEST_CASE("a process weighs as its nice level does", "[shares]") {
   TestRoot root;
   Hog a;
   Hog b(5);  // nice 5: 335 against 1024
-  root.adopt(a.pid());
-  root.adopt(b.pid());
+  root.adopt({a.pid(), b.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
@@ -110,8 +108,7 @@ TEST_CASE("a process weighs as its nice level does", "[shares]") {
 TEST_CASE("the idle policy runs a group only when nothing else wants the CPU", "[shares]") {
   TestRoot root;
   Hog a, b;
-  root.adopt(a.pid());
-  root.adopt(b.pid());
+  root.adopt({a.pid(), b.pid()});
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/background")) == 0);
