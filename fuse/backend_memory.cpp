@@ -68,6 +68,7 @@ int MemoryBackend::store_settings(const GroupPath& path, const GroupSettings& se
 
 int MemoryBackend::move_process(pid_t pid, const GroupPath& to, int n) {
   if (int e = take_failure()) return e;
+  if (before_move) before_move(pid);
   if (to.empty())
     placement.erase(pid);
   else

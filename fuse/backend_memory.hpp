@@ -3,6 +3,7 @@
 // can check that a failed operation changes nothing.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -30,6 +31,9 @@ class MemoryBackend : public Backend {
   void shutdown() override {}
 
   int fail_next = 0;  // errno the next change returns, then reset
+  // Runs just before a process is placed: a test's way to make it exit
+  // (or its pid be reused) in the middle of a move.
+  std::function<void(pid_t)> before_move;
   std::map<GroupPath, GroupSettings> groups;
   std::map<pid_t, GroupPath> placement;  // absent: in 0
   std::map<pid_t, int> nice;

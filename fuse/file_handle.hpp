@@ -11,6 +11,9 @@ namespace fsched {
 struct FileHandle {
   Node node;
   std::string content;
+  // Opened O_APPEND: the kernel places each write at its cached size, so
+  // the offset says nothing; every write is still one command.
+  bool append = false;
 };
 
 }  // namespace fsched

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "log.hpp"
 #include "ops.hpp"
 #include "options.hpp"
+#include "pidfd_pin.hpp"
 #include "process_list.hpp"
 #include "result.hpp"
 #include "watcher.hpp"
@@ -27,7 +29,10 @@ void usage(const char* prog) {
       "fsched options:\n"
       "    -o backend=auto|cgroup|scx  enforcement engine (default: auto)\n"
       "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
-      "    -o window_ms=N              stats sampling window (default: 1000)\n\n",
+      "    -o window_ms=N              stats sampling window (default: 1000)\n"
+      "    -o max_depth=N              deepest nesting of groups (default: 32)\n"
+      "    -o max_groups=N             guest groups in all (default: 4096)\n"
+      "    -o max_groups_per_user=N    groups one non-root uid may own (default: 256)\n\n",
       prog);
 }
 
@@ -74,12 +79,14 @@ int run(int argc, char** argv) {
   if (cmd.debug) set_log_level(spdlog::level::debug);
   if (geteuid() != 0)
     throw FatalError("fschedfs must run as root (it moves processes between cgroups)");
-  // Everyone may look; the daemon itself decides who may change what.
-  fuse_opt_add_arg(&fa.args, "-oallow_other");
+  // Everyone may come in. The kernel checks modes from its cache (that is
+  // what makes a 0700 group private to path walks it never asks us about)
+  // and the daemon checks every change again from the request.
+  fuse_opt_add_arg(&fa.args, "-oallow_other,default_permissions");
 
   auto backend = make_backend(*options);
   if (!backend) throw FatalError(backend.error().message);
-  Tree tree(**backend, probe_process);
+  Tree tree(**backend, pin_process, options->limits);
   {
     std::vector<ProcessInfo> procs;
     for (const auto& [pid, st] : list_processes()) {
@@ -116,8 +123,10 @@ int run(int argc, char** argv) {
   } else {
     fuse_loop_config* cfg = fuse_loop_cfg_create();
     fuse_loop_cfg_set_clone_fd(cfg, cmd.clone_fd);
-    fuse_loop_cfg_set_max_threads(cfg, cmd.max_threads);
-    fuse_loop_cfg_set_idle_threads(cfg, cmd.max_idle_threads);
+    // Unset, the parsed value is UINT_MAX, which libfuse warns about.
+    if (cmd.max_threads > 0 && cmd.max_threads <= 100000)
+      fuse_loop_cfg_set_max_threads(cfg, cmd.max_threads);
+    if (cmd.max_idle_threads <= 100000) fuse_loop_cfg_set_idle_threads(cfg, cmd.max_idle_threads);
     ret = fuse_session_loop_mt(s.se, cfg);
     fuse_loop_cfg_destroy(cfg);
   }
@@ -128,7 +137,9 @@ int run(int argc, char** argv) {
     tree.backend().shutdown();
   }
   log()->info("unmounted {}", mountpoint.get());
-  return ret == 0 ? 0 : 1;
+  // libfuse reports the signal that ended the loop; that is a clean stop.
+  bool by_signal = ret == SIGTERM || ret == SIGINT || ret == SIGHUP;
+  return ret == 0 || by_signal ? 0 : 1;
 }
 
 }  // namespace

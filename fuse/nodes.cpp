@@ -84,7 +84,9 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
     case NodeKind::pid_dir: {
       const Process* p = process_node(ctx, node);
       if (!p) return ENOENT;
-      fill(st, ino, S_IFDIR | 0555, p->info.uid, p->info.gid, 2, process_start_sec(ctx, *p));
+      // u+w: the kernel asks for write permission on a directory that
+      // changes parents, and moving their process is its owner's right.
+      fill(st, ino, S_IFDIR | 0755, p->info.uid, p->info.gid, 2, process_start_sec(ctx, *p));
       return 0;
     }
     case NodeKind::pid_file: {

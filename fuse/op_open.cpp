@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <memory>
@@ -26,16 +27,17 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (node.is_dir()) return EISDIR;
   int acc = fi->flags & O_ACCMODE;
   bool wants_write = acc == O_WRONLY || acc == O_RDWR;
-  if (wants_write) {
-    if (!writable_node(node)) return EACCES;
-    if (int e = may_open_for_write(cred_of(req))) return e;
-  }
+  if (wants_write && !writable_node(node)) return EACCES;
+  int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
   auto handle = std::make_unique<FileHandle>();
   handle->node = node;
+  handle->append = fi->flags & O_APPEND;
   {
     std::shared_lock lock(ctx.mu);
     struct stat st;
     if (int err = node_stat(ctx, node, &st)) return err;
+    // The kernel checked its cached mode; this is the mode now.
+    if (int e = check_access(st.st_mode, st.st_uid, st.st_gid, mask, cred_of(req))) return e;
     if (acc != O_WRONLY) {
       auto text = render(ctx.tree, ctx.tree.backend(), ctx.stats, node);
       if (!text) return ENOENT;

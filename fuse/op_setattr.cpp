@@ -1,5 +1,8 @@
-// chmod/chown of a group; truncation of a control file (a shell's `>`) is
-// accepted and does nothing; everything else is refused.
+// chmod/chown of a group; truncating a control file to 0 (a shell's `>`)
+// is accepted from whoever may write it and does nothing; any other size,
+// and everything else, is refused.
+#include <unistd.h>
+
 #include <cerrno>
 #include <mutex>
 #include <shared_mutex>
@@ -33,7 +36,11 @@ int do_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, st
     if (to_set & FUSE_SET_ATTR_SIZE) {
       auto f = static_cast<GroupFile>(node.sub);
       if (f == GroupFile::stats) return EACCES;
-      if (int e = may_open_for_write(cred)) return e;
+      struct stat st;
+      if (int e = node_stat(ctx, node, &st)) return e;
+      if (int e = check_access(st.st_mode, st.st_uid, st.st_gid, W_OK, cred)) return e;
+      // A value is one write(2); there is nothing to cut or to pad.
+      if (attr->st_size != 0) return EINVAL;
     }
   } else if (to_set & ~kTimes) {
     return EPERM;

@@ -17,7 +17,7 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
   auto* handle = reinterpret_cast<FileHandle*>(fi->fh);
   if (handle->node.kind != NodeKind::group_file) return EBADF;
   // A value continued at an offset would be half of a command.
-  if (off != 0) return EINVAL;
+  if (off != 0 && !handle->append) return EINVAL;
   std::string_view text(buf, size);
   const Cred cred = cred_of(req);
   const GroupId id = handle->node.id;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "result.hpp"
+#include "tree.hpp"
 
 struct fuse_args;
 
@@ -13,6 +14,7 @@ struct Options {
   std::string backend = "auto";  // auto | cgroup | scx
   std::string cgroup_root;       // empty: the cpu hierarchy's root
   int window_ms = 1000;          // the stats sampling window
+  Limits limits;
 };
 
 // Takes our options out of `args`, leaving FUSE's own there.

@@ -28,6 +28,7 @@ std::unordered_map<pid_t, ProcStat> list_processes() {
 ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid) {
   ProcessInfo info;
   info.pid = st.pid;
+  info.ppid = st.ppid;
   info.start_time = st.start_time;
   info.uid = uid;
   info.gid = gid;

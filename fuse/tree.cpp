@@ -1,6 +1,8 @@
 #include "tree.hpp"
 
 #include <linux/fs.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +15,8 @@
 
 namespace fsched {
 
-Tree::Tree(Backend& backend, ProcessProbe probe) : backend_(backend), probe_(std::move(probe)) {
+Tree::Tree(Backend& backend, ProcessPinner pinner, Limits limits)
+    : backend_(backend), pinner_(std::move(pinner)), limits_(limits) {
   Group host;
   host.id = kHostGroup;
   host.parent = kHostGroup;
@@ -111,18 +114,52 @@ GroupId Tree::add_group(GroupId parent, std::string name, const GroupSettings& s
   return id;
 }
 
+int Tree::depth_of(GroupId id) const {
+  int depth = 0;
+  for (; id != kHostGroup; id = groups_.at(id).parent) ++depth;
+  return depth;
+}
+
+int Tree::subtree_height(GroupId id) const {
+  int below = 0;
+  for (const auto& [name, child] : groups_.at(id).children)
+    below = std::max(below, subtree_height(child));
+  return 1 + below;
+}
+
+int Tree::owned_by(uid_t uid) const {
+  int n = 0;
+  for (const auto& [id, g] : groups_)
+    if (!g.is_host() && g.settings.uid == uid) ++n;
+  return n;
+}
+
+// The checks run in the order the kernel's VFS makes them (the name's
+// lookup, then permission, then the filesystem's own rules), so the daemon
+// answers what the kernel would have answered from a fresh cache.
 int Tree::make_group(GroupId parent, std::string_view name, mode_t mode, const Cred& cred,
                      GroupId* out) {
   const Group* p = group(parent);
   if (!p) return ENOENT;
-  if (int e = check_group_name(name)) return e;
-  if (p->children.count(name)) return EEXIST;
+  pid_t pid = 0;
+  if (p->children.count(name) || is_reserved_name(name) ||
+      (pid_from_name(name, &pid) && p->procs.count(pid)))
+    return EEXIST;
   if (int e = may_create_in(*p, cred)) return e;
+  if (int e = check_group_name(name)) return e;
+  if (depth_of(parent) + 1 > limits_.max_depth) return EAGAIN;
+  if (static_cast<int>(groups_.size()) - 1 >= limits_.max_groups) return EAGAIN;
+  if (!cred.is_root() && owned_by(cred.uid) >= limits_.max_groups_per_user) return EAGAIN;
   GroupSettings s;
   s.policy = p->settings.policy;
   s.uid = cred.uid;
   s.gid = cred.gid;
   s.mode = mode & 07777;
+  // A setgid group hands its gid down, as a setgid directory does.
+  if (p->settings.mode & S_ISGID) {
+    s.gid = p->settings.gid;
+    s.mode |= S_ISGID;
+  }
   GroupPath path = path_of(parent);
   path.emplace_back(name);
   if (int e = backend_.create_group(path, s)) return e;
@@ -140,13 +177,16 @@ int Tree::remove_group(GroupId parent, std::string_view name, const Cred& cred) 
     pid_t pid = 0;
     if (pid_from_name(name, &pid)) {
       const Process* proc = process(pid);
-      if (proc && proc->group == parent) return EPERM;
+      if (proc && proc->group == parent) {
+        if (int e = group_access(*p, W_OK | X_OK, cred)) return e;
+        return EPERM;
+      }
     }
     return ENOENT;
   }
   const Group& g = groups_.at(*id);
-  if (!g.procs.empty() || !g.children.empty()) return ENOTEMPTY;
   if (int e = may_remove(*p, g, cred)) return e;
+  if (!g.procs.empty() || !g.children.empty()) return ENOTEMPTY;
   if (int e = backend_.remove_group(path_of(*id))) return e;
   groups_.at(parent).children.erase(g.name);
   groups_.erase(*id);
@@ -168,22 +208,35 @@ int Tree::rename(GroupId parent, std::string_view name, GroupId new_parent,
     // A process keeps its pid as its name; anything else would be a lie.
     if (new_name != name) return EINVAL;
     if (new_parent == parent) return noreplace ? EEXIST : 0;
-    return move_known_process(it->second, new_parent, cred);
+    const std::uint64_t named = it->second.info.start_time;
+    auto pin = pinner_(pid);
+    if (!pin || pin->info().start_time != named) {
+      // The directory named a process that has exited; its number may
+      // already belong to another, which must not move in its place.
+      process_gone(pid);
+      if (pin) process_found(pin->info());
+      return ESRCH;
+    }
+    Process* p = adopt_pinned(pin->info());
+    if (!p) return EINVAL;
+    return move_pinned(*p, *pin, new_parent, cred);
   }
   auto id = child(parent, name);
   if (!id) return is_reserved_name(name) ? EPERM : ENOENT;
   if (new_parent == parent && new_name == name) return noreplace ? EEXIST : 0;
-  if (int e = check_group_name(new_name)) return e;
   if (in_subtree(*id, new_parent)) return EINVAL;
   // Replacing a group (even an empty one) would drop its owner's settings;
   // cgroupfs refuses the same way.
   if (child(new_parent, new_name)) return EEXIST;
-  return move_group(*id, new_parent, new_name, cred);
+  const Group& g = groups_.at(*id);
+  if (int e = may_move_group(groups_.at(parent), g, groups_.at(new_parent), cred)) return e;
+  if (int e = check_group_name(new_name)) return e;
+  if (depth_of(new_parent) + subtree_height(*id) > limits_.max_depth) return EAGAIN;
+  return move_group(*id, new_parent, new_name);
 }
 
-int Tree::move_group(GroupId id, GroupId new_parent, std::string_view new_name, const Cred& cred) {
+int Tree::move_group(GroupId id, GroupId new_parent, std::string_view new_name) {
   Group& g = groups_.at(id);
-  if (int e = may_move_group(groups_.at(g.parent), g, groups_.at(new_parent), cred)) return e;
   GroupPath to = path_of(new_parent);
   to.emplace_back(new_name);
   if (int e = backend_.move_group(path_of(id), to)) return e;
@@ -197,45 +250,79 @@ int Tree::move_group(GroupId id, GroupId new_parent, std::string_view new_name, 
 
 int Tree::move_process(pid_t pid, GroupId to, const Cred& cred) {
   if (!group(to)) return ENOENT;
-  auto it = procs_.find(pid);
-  if (it == procs_.end()) {
-    // Not reported by the watcher yet (just forked), or not a process we
-    // list at all.
-    auto info = probe_ ? probe_(pid) : std::nullopt;
-    if (!info) return ESRCH;
-    if (info->kernel_thread) return EINVAL;
-    GroupId g = kHostGroup;
-    if (auto path = backend_.locate(pid))
-      if (auto id = find(*path)) g = *id;
-    process_appeared(*info, g);
-    it = procs_.find(pid);
-  }
-  return move_known_process(it->second, to, cred);
+  // The pin comes first: every fact used below is about the process that
+  // has this number now, and stays about it.
+  auto pin = pinner_(pid);
+  if (!pin) return ESRCH;
+  Process* p = adopt_pinned(pin->info());
+  if (!p) return EINVAL;  // a kernel thread
+  return move_pinned(*p, *pin, to, cred);
 }
 
-int Tree::move_known_process(Process& p, GroupId to, const Cred& cred) {
-  if (p.group == to) return 0;
+Process* Tree::adopt_pinned(const ProcessInfo& info) {
+  if (info.kernel_thread) return nullptr;
+  auto it = procs_.find(info.pid);
+  if (it != procs_.end() && it->second.info.start_time != info.start_time) {
+    process_gone(info.pid);
+    it = procs_.end();
+  }
+  if (it == procs_.end()) {
+    // Not reported by the watcher yet (just forked): placed where the
+    // kernel has it.
+    process_found(info);
+    return &procs_.at(info.pid);
+  }
+  // The owner may have changed since the watcher looked; the pin is newer.
+  it->second.info.uid = info.uid;
+  it->second.info.gid = info.gid;
+  return &it->second;
+}
+
+int Tree::move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred& cred) {
+  const pid_t pid = p.info.pid;
   if (int e = may_move_process(p.info.uid, groups_.at(p.group), groups_.at(to), cred)) return e;
-  int e = backend_.move_process(p.info.pid, path_of(to), p.info.nice);
-  if (e == ESRCH) {
-    process_gone(p.info.pid);
+  if (p.group == to) return 0;
+  int e = backend_.move_process(pid, path_of(to), p.info.nice);
+  if (!pin.alive()) {
+    // It exited while we moved it. If its number already names another
+    // process, our write may have moved that one: put it back.
+    undo_recycled_move(pid);
     return ESRCH;
   }
   if (e) return e;
-  changes_.push_back({p.group, std::to_string(p.info.pid)});
-  groups_.at(p.group).procs.erase(p.info.pid);
-  groups_.at(to).procs.insert(p.info.pid);
+  changes_.push_back({p.group, std::to_string(pid)});
+  groups_.at(p.group).procs.erase(pid);
+  groups_.at(to).procs.insert(pid);
   p.group = to;
   return 0;
+}
+
+void Tree::undo_recycled_move(pid_t pid) {
+  process_gone(pid);
+  backend_.process_exited(pid);
+  auto successor = pinner_(pid);
+  if (!successor || successor->info().kernel_thread) return;
+  const ProcessInfo& info = successor->info();
+  log()->warn("pid {} was reused during a move; returning the new process to its parent's group",
+              pid);
+  process_found(info);
+  Process& q = procs_.at(pid);
+  GroupId home = kHostGroup;
+  if (auto parent = procs_.find(info.ppid); parent != procs_.end()) home = parent->second.group;
+  if (q.group == home || backend_.move_process(pid, path_of(home), info.nice) != 0) return;
+  changes_.push_back({q.group, std::to_string(pid)});
+  groups_.at(q.group).procs.erase(pid);
+  groups_.at(home).procs.insert(pid);
+  q.group = home;
 }
 
 int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
   auto it = groups_.find(id);
   if (it == groups_.end()) return ENOENT;
   Group& g = it->second;
+  if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
   if (g.is_host()) return EPERM;
   if (weight < 1 || weight > 10000) return ERANGE;
-  if (int e = may_set_group_control(g, group(g.parent), cred)) return e;
   if (g.settings.weight == weight) return 0;
   if (int e = backend_.set_weight(path_of(id), weight)) return e;
   g.settings.weight = weight;
@@ -246,11 +333,11 @@ int Tree::set_policy(GroupId id, std::string_view policy, const Cred& cred) {
   auto it = groups_.find(id);
   if (it == groups_.end()) return ENOENT;
   Group& g = it->second;
+  if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
   if (!find_policy(policy) || !backend_.supports_policy(policy)) return EINVAL;
   // The host group is the kernel's own scheduling of everything not in a
   // guest; the backends here cannot give it another policy.
   if (g.is_host() && policy != g.settings.policy) return EINVAL;
-  if (int e = may_set_group_control(g, g.is_host() ? nullptr : group(g.parent), cred)) return e;
   if (g.settings.policy == policy) return 0;
   if (int e = backend_.set_policy(path_of(id), policy)) return e;
   g.settings.policy = std::string(policy);
@@ -264,7 +351,8 @@ int Tree::chmod_group(GroupId id, mode_t mode, const Cred& cred) {
   if (g.is_host()) return EPERM;
   if (int e = may_chmod(g, cred)) return e;
   GroupSettings next = g.settings;
-  next.mode = mode & 07777;
+  next.mode = chmod_mode(g, mode, cred);
+  if (next.mode == g.settings.mode) return 0;
   if (int e = backend_.store_settings(path_of(id), next)) return e;
   g.settings = next;
   return 0;
@@ -279,6 +367,7 @@ int Tree::chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred) {
   if (uid != static_cast<uid_t>(-1)) next.uid = uid;
   if (gid != static_cast<gid_t>(-1)) next.gid = gid;
   if (int e = may_chown(g, next.uid, next.gid, cred)) return e;
+  if (next.uid == g.settings.uid && next.gid == g.settings.gid) return 0;
   if (int e = backend_.store_settings(path_of(id), next)) return e;
   g.settings = next;
   return 0;
@@ -325,6 +414,13 @@ void Tree::process_gone(pid_t pid) {
   procs_.erase(it);
   changes_.push_back({g, std::to_string(pid)});
   if (g != kHostGroup) backend_.process_exited(pid);
+}
+
+void Tree::process_ids_changed(pid_t pid, uid_t uid, gid_t gid) {
+  auto it = procs_.find(pid);
+  if (it == procs_.end()) return;
+  it->second.info.uid = uid;
+  it->second.info.gid = gid;
 }
 
 void Tree::process_reniced(pid_t pid, int nice) {

@@ -20,6 +20,7 @@
 
 #include "backend.hpp"
 #include "cred.hpp"
+#include "process_pin.hpp"
 
 namespace fsched {
 
@@ -40,6 +41,7 @@ struct Group {
 
 struct ProcessInfo {
   pid_t pid = 0;
+  pid_t ppid = 0;
   std::uint64_t start_time = 0;
   uid_t uid = 0;
   gid_t gid = 0;
@@ -58,13 +60,18 @@ struct EntryChange {
   std::string name;
 };
 
-// Looks a pid up outside the model (a process the watcher has not
-// reported yet); nullopt when it does not exist.
-using ProcessProbe = std::function<std::optional<ProcessInfo>(pid_t)>;
+// Bounds on what users may build, so no one can exhaust the daemon or the
+// kernel's cgroups. Past one, mkdir answers EAGAIN, as cgroupfs does past
+// cgroup.max.descendants.
+struct Limits {
+  int max_depth = 32;             // 0/a is depth 1
+  int max_groups = 4096;          // guest groups in all
+  int max_groups_per_user = 256;  // owned by one non-root uid
+};
 
 class Tree {
  public:
-  Tree(Backend& backend, ProcessProbe probe);
+  Tree(Backend& backend, ProcessPinner pinner, Limits limits = {});
 
   // Rebuilds groups from the backend and places every live process.
   void load(const std::vector<ProcessInfo>& processes);
@@ -85,6 +92,7 @@ class Tree {
   int remove_group(GroupId parent, std::string_view name, const Cred& cred);
   int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
              unsigned flags, const Cred& cred);
+  // Moves the process that has this pid now (a write to tasks).
   int move_process(pid_t pid, GroupId to, const Cred& cred);
   int set_weight(GroupId id, int weight, const Cred& cred);
   int set_policy(GroupId id, std::string_view policy, const Cred& cred);
@@ -100,17 +108,27 @@ class Tree {
   void process_found(const ProcessInfo& info);
   void process_gone(pid_t pid);
   void process_reniced(pid_t pid, int nice);
+  void process_ids_changed(pid_t pid, uid_t uid, gid_t gid);
 
   std::vector<EntryChange> drain_changes();
 
  private:
-  int move_group(GroupId id, GroupId new_parent, std::string_view new_name, const Cred& cred);
-  int move_known_process(Process& p, GroupId to, const Cred& cred);
+  int move_group(GroupId id, GroupId new_parent, std::string_view new_name);
+  int move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred& cred);
+  // Makes the model's entry for a pinned process match it: a dead entry
+  // with the same pid is dropped, the owner refreshed. Null for a kernel
+  // thread.
+  Process* adopt_pinned(const ProcessInfo& info);
+  void undo_recycled_move(pid_t pid);
   bool in_subtree(GroupId root, GroupId id) const;
+  int depth_of(GroupId id) const;
+  int subtree_height(GroupId id) const;
+  int owned_by(uid_t uid) const;
   GroupId add_group(GroupId parent, std::string name, const GroupSettings& settings);
 
   Backend& backend_;
-  ProcessProbe probe_;
+  ProcessPinner pinner_;
+  Limits limits_;
   std::unordered_map<GroupId, Group> groups_;
   std::unordered_map<pid_t, Process> procs_;
   GroupId next_id_ = 1;

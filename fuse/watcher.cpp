@@ -55,6 +55,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   };
   std::vector<Fork> forks;
   std::vector<pid_t> exits;
+  std::vector<std::pair<pid_t, ProcIds>> owners;
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
@@ -68,12 +69,17 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         if (e.pid == e.tgid) exits.push_back(e.pid);
         break;
       case ProcEvent::Kind::uid:
+        // A <pid>/ directory is owned by the real uid, and moving a
+        // process is its owner's right: keep both current.
+        if (e.pid != e.tgid) break;
+        if (auto ids = read_proc_ids(e.pid)) owners.emplace_back(e.pid, *ids);
         break;
     }
   }
-  if (forks.empty() && exits.empty()) return;
+  if (forks.empty() && exits.empty() && owners.empty()) return;
   std::unique_lock lock(ctx_.mu);
   for (const auto& f : forks) ctx_.tree.process_forked(f.info, f.parent);
+  for (const auto& [pid, ids] : owners) ctx_.tree.process_ids_changed(pid, ids.uid, ids.gid);
   for (pid_t pid : exits) {
     const Process* p = ctx_.tree.process(pid);
     if (!p) continue;

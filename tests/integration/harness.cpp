@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +51,8 @@ void remove_tree(const std::string& dir, const std::string& evacuate_to) {
 
 std::atomic<int> g_counter{0};
 }  // namespace
+
+bool g_daemon_failed = false;
 
 int cgroup_version() {
   return layout().version;
@@ -141,6 +144,17 @@ void Daemon::stop() {
     ::umount2(mnt_.c_str(), MNT_DETACH);
   }
   pid_ = -1;
+  if (!done || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    g_daemon_failed = true;
+    std::fprintf(stderr, "fschedfs did not exit cleanly (status %#x); its log:\n%s\n", status,
+                 log().c_str());
+  }
+}
+
+bool Daemon::alive() const {
+  if (pid_ <= 0) return false;
+  auto st = fsched::read_proc_stat(pid_);
+  return st && !st->gone();
 }
 
 std::string Daemon::log() const {
@@ -244,15 +258,55 @@ bool wait_until(const std::function<bool()>& cond, double timeout_sec) {
   return cond();
 }
 
-int as_user(uid_t uid, const std::function<int()>& fn) {
+int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    ::umask(022);
+    if (::setgroups(groups.size(), groups.data()) != 0) ::_exit(250);
     if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(250);
     ::_exit(fn());
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+int chmod_errno(const std::string& path, mode_t mode) {
+  return ::chmod(path.c_str(), mode) == 0 ? 0 : errno;
+}
+
+int chown_errno(const std::string& path, uid_t uid, gid_t gid) {
+  return ::chown(path.c_str(), uid, gid) == 0 ? 0 : errno;
+}
+
+Owner owner_of(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return Owner{static_cast<long>(st.st_uid), static_cast<long>(st.st_gid), st.st_mode & 07777u};
+}
+
+UserProcess::UserProcess(uid_t uid) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::setsid();
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(uid, uid, uid) != 0 ||
+        ::setresuid(uid, uid, uid) != 0)
+      ::_exit(250);
+    for (;;) ::pause();
+  }
+  // Back from fork before the child dropped root: wait until it has.
+  wait_until([&] { return owner_of("/proc/" + std::to_string(pid_)).uid == uid; }, 5);
+}
+
+UserProcess::~UserProcess() {
+  kill();
+}
+
+void UserProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 std::string cpu_cgroup_of(pid_t pid) {

@@ -50,6 +50,9 @@ class Daemon {
   const std::string& mnt() const { return mnt_; }
   std::string path(const std::string& rel) const { return mnt_ + "/" + rel; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // Whether the daemon is still alive (it has not crashed).
+  bool alive() const;
   std::string log() const;
 
  private:
@@ -75,6 +78,21 @@ class Hog {
   pid_t pid_ = -1;
 };
 
+// A sleeping process owned by `uid` (real, effective and saved), in a
+// session of its own.
+class UserProcess {
+ public:
+  explicit UserProcess(uid_t uid);
+  ~UserProcess();
+  UserProcess(const UserProcess&) = delete;
+  UserProcess& operator=(const UserProcess&) = delete;
+  pid_t pid() const { return pid_; }
+  void kill();
+
+ private:
+  pid_t pid_ = -1;
+};
+
 // Each process's part of the CPU time all of them used over `seconds`.
 std::vector<double> measure_shares(const std::vector<pid_t>& pids, double seconds);
 std::uint64_t cpu_usec(pid_t pid);
@@ -87,9 +105,22 @@ int mkdir_errno(const std::string& path);
 int rmdir_errno(const std::string& path);
 std::vector<std::string> list(const std::string& dir);
 bool wait_until(const std::function<bool()>& cond, double timeout_sec);
-// Runs `fn` in a child with the given real/effective uid and gid; returns
-// what `fn` returned (an errno).
-int as_user(uid_t uid, const std::function<int()>& fn);
+// Runs `fn` in a child whose real, effective and saved uid and gid are
+// `uid`, with exactly `groups` as supplementary groups and umask 022;
+// returns what `fn` returned (an errno).
+int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups = {});
+int chmod_errno(const std::string& path, mode_t mode);
+int chown_errno(const std::string& path, uid_t uid, gid_t gid);
+// uid, gid and permission bits of a path; {-1, -1, 0} when it is missing.
+struct Owner {
+  long uid = -1;
+  long gid = -1;
+  unsigned mode = 0;
+};
+Owner owner_of(const std::string& path);
+// Set when a daemon under test exited uncleanly (a crash, a sanitizer
+// report, a leak): the run fails even if every assertion passed.
+extern bool g_daemon_failed;
 // The cpu cgroup path (hierarchy-relative) of a process.
 std::string cpu_cgroup_of(pid_t pid);
 

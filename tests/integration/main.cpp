@@ -13,5 +13,10 @@ int main(int argc, char** argv) {
     std::printf("SKIP: %s\n", why.c_str());
     return 77;
   }
-  return Catch::Session().run(argc, argv);
+  int failed = Catch::Session().run(argc, argv);
+  if (it::g_daemon_failed) {
+    std::printf("FAIL: a daemon under test did not exit cleanly (see above)\n");
+    return failed ? failed : 1;
+  }
+  return failed;
 }

@@ -131,18 +131,3 @@ TEST_CASE_METHOD(Mounted, "files users cannot make, xattrs", "[errno]") {
   CHECK(::link(d.path("0/stats").c_str(), d.path("0/stats2").c_str()) == -1);
   CHECK(errno == EPERM);
 }
-
-TEST_CASE_METHOD(Mounted, "until delegation lands, only root changes the tree", "[errno]") {
-  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
-  Hog h;
-  std::string base = d.mnt();
-  CHECK(as_user(9000, [&] { return mkdir_errno(base + "/0/mine"); }) == EACCES);
-  CHECK(as_user(9000, [&] { return rmdir_errno(base + "/0/g"); }) == EACCES);
-  CHECK(as_user(9000, [&] { return write_file(base + "/0/g/cpu.weight", "5"); }) == EACCES);
-  CHECK(as_user(9000, [&] { return write_file(base + "/0/g/tasks", std::to_string(getpid())); }) ==
-        EACCES);
-  CHECK(as_user(9000, [&] { return rename_errno(base + "/0/g", base + "/0/h"); }) == EACCES);
-  // Reading is for everyone.
-  CHECK(as_user(9000, [&] { return exists(base + "/0/g/stats") ? 0 : 1; }) == 0);
-  CHECK(as_user(9000, [&] { return read_file(base + "/0/g/cpu.weight") == "100\n" ? 0 : 1; }) == 0);
-}
