@@ -2,7 +2,11 @@
 // text rendered at open time (as /proc does, a reader sees one snapshot).
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "inode.hpp"
 
@@ -14,6 +18,34 @@ struct FileHandle {
   // Opened O_APPEND: the kernel places each write at its cached size, so
   // the offset says nothing; every write is still one command.
   bool append = false;
+};
+
+// Owns every open file's handle. The kernel does not release files still
+// open when the filesystem is unmounted; the table frees them with the
+// session. Handlers hold a reference while they reply: the kernel may take
+// a reply, finish the caller's read, and send RELEASE to another worker
+// before the replying thread has returned.
+class HandleTable {
+ public:
+  std::uint64_t add(std::shared_ptr<FileHandle> handle) {
+    auto key = reinterpret_cast<std::uint64_t>(handle.get());
+    std::lock_guard lock(mu_);
+    open_.emplace(key, std::move(handle));
+    return key;
+  }
+  std::shared_ptr<const FileHandle> get(std::uint64_t fh) const {
+    std::lock_guard lock(mu_);
+    auto it = open_.find(fh);
+    return it == open_.end() ? nullptr : it->second;
+  }
+  void release(std::uint64_t fh) {
+    std::lock_guard lock(mu_);
+    open_.erase(fh);
+  }
+
+ private:
+  mutable std::mutex mu_;  // guards open_; a handle never changes after open
+  std::unordered_map<std::uint64_t, std::shared_ptr<FileHandle>> open_;
 };
 
 }  // namespace fsched

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <shared_mutex>
 
+#include "file_handle.hpp"
 #include "invalidator.hpp"
 #include "stats_book.hpp"
 #include "tree.hpp"
@@ -21,6 +22,7 @@ struct FsContext {
   std::shared_mutex mu;
   StatsBook stats;
   Invalidator invalidator;
+  HandleTable handles;
   fuse_session* se = nullptr;
   double entry_timeout = 10.0;  // the watcher invalidates what changes
   double attr_timeout = 1.0;

@@ -29,7 +29,7 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   bool wants_write = acc == O_WRONLY || acc == O_RDWR;
   if (wants_write && !writable_node(node)) return EACCES;
   int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
-  auto handle = std::make_unique<FileHandle>();
+  auto handle = std::make_shared<FileHandle>();
   handle->node = node;
   handle->append = fi->flags & O_APPEND;
   {
@@ -44,7 +44,7 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       handle->content = std::move(*text);
     }
   }
-  fi->fh = reinterpret_cast<uint64_t>(handle.release());
+  fi->fh = ctx.handles.add(std::move(handle));
   // Sizes are unknown until read, as in /proc: bypass the page cache.
   fi->direct_io = 1;
   fi->keep_cache = 0;
@@ -60,7 +60,11 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 }
 
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
-  auto* handle = reinterpret_cast<FileHandle*>(fi->fh);
+  auto handle = context_of(req).handles.get(fi->fh);
+  if (!handle) {
+    fuse_reply_err(req, EBADF);
+    return;
+  }
   const std::string& text = handle->content;
   if (off < 0 || static_cast<size_t>(off) >= text.size()) {
     fuse_reply_buf(req, nullptr, 0);
@@ -71,7 +75,7 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
 }
 
 void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  delete reinterpret_cast<FileHandle*>(fi->fh);
+  context_of(req).handles.release(fi->fh);
   fuse_reply_err(req, 0);
 }
 

@@ -14,7 +14,8 @@ namespace fsched {
 namespace {
 int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
   FsContext& ctx = context_of(req);
-  auto* handle = reinterpret_cast<FileHandle*>(fi->fh);
+  auto handle = ctx.handles.get(fi->fh);
+  if (!handle) return EBADF;
   if (handle->node.kind != NodeKind::group_file) return EBADF;
   // A value continued at an offset would be half of a command.
   if (off != 0 && !handle->append) return EINVAL;

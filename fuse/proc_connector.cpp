@@ -5,7 +5,9 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 namespace fsched {
@@ -57,7 +59,15 @@ void ProcConnector::read_events(std::vector<ProcEvent>& out) {
       if (nl->nlmsg_type == NLMSG_ERROR || nl->nlmsg_type == NLMSG_NOOP) continue;
       auto* cn = static_cast<cn_msg*>(NLMSG_DATA(nl));
       if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC) continue;
-      auto* ev = reinterpret_cast<proc_event*>(cn->data);
+      // cn_msg is 20 bytes, so the event after it sits 4 bytes off the
+      // 8-byte alignment proc_event wants: copy it out before reading.
+      proc_event copy;
+      const std::size_t avail =
+          std::min<std::size_t>(cn->len, nl->nlmsg_len - NLMSG_LENGTH(sizeof(cn_msg)));
+      if (avail < offsetof(proc_event, event_data)) continue;
+      std::memset(&copy, 0, sizeof copy);
+      std::memcpy(&copy, cn->data, std::min(avail, sizeof copy));
+      const proc_event* ev = &copy;
       ProcEvent e;
       switch (ev->what) {
         case PROC_EVENT_FORK:

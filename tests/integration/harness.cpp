@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -164,6 +165,7 @@ std::string Daemon::log() const {
 Hog::Hog(int nice) {
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::setsid();
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -258,7 +260,7 @@ bool wait_until(const std::function<bool()>& cond, double timeout_sec) {
   return cond();
 }
 
-int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups) {
+pid_t start_as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::umask(022);
@@ -266,9 +268,17 @@ int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>&
     if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(250);
     ::_exit(fn());
   }
+  return pid;
+}
+
+int wait_child(pid_t pid) {
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  if (::waitpid(pid, &status, 0) != pid) return 255;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups) {
+  return wait_child(start_as_user(uid, fn, groups));
 }
 
 int chmod_errno(const std::string& path, mode_t mode) {
@@ -288,6 +298,7 @@ Owner owner_of(const std::string& path) {
 UserProcess::UserProcess(uid_t uid) {
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::setsid();
     if (::setgroups(0, nullptr) != 0 || ::setresgid(uid, uid, uid) != 0 ||
         ::setresuid(uid, uid, uid) != 0)

@@ -109,6 +109,12 @@ bool wait_until(const std::function<bool()>& cond, double timeout_sec);
 // `uid`, with exactly `groups` as supplementary groups and umask 022;
 // returns what `fn` returned (an errno).
 int as_user(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups = {});
+// The same without waiting: returns the child's pid for wait_child(). Fork
+// only while the caller has no other threads (a child of a threaded
+// process may inherit a lock some other thread held).
+pid_t start_as_user(uid_t uid, const std::function<int()>& fn,
+                    const std::vector<gid_t>& groups = {});
+int wait_child(pid_t pid);
 int chmod_errno(const std::string& path, mode_t mode);
 int chown_errno(const std::string& path, uid_t uid, gid_t gid);
 // uid, gid and permission bits of a path; {-1, -1, 0} when it is missing.

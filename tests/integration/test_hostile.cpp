@@ -217,25 +217,24 @@ TEST_CASE_METHOD(Mounted, "many clients at once: no crash, no block, no leak", "
       ++ops;
     }
   };
+  // Users at the same time, in processes of their own, forked before any
+  // thread exists here.
+  std::vector<pid_t> users;
+  for (uid_t uid : {9000u, 9001u})
+    users.push_back(start_as_user(uid, [&, uid] {
+      std::thread a(client, uid), b(client, uid + 1);
+      std::this_thread::sleep_for(std::chrono::seconds(4));
+      stop = true;
+      a.join();
+      b.join();
+      return 0;
+    }));
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < 16; ++t) threads.emplace_back(client, t);
-  // Users at the same time, in their own processes.
-  std::vector<std::thread> users;
-  for (uid_t uid : {9000u, 9001u})
-    users.emplace_back([&, uid] {
-      as_user(uid, [&] {
-        std::thread a(client, uid), b(client, uid + 1);
-        std::this_thread::sleep_for(std::chrono::seconds(4));
-        stop = true;
-        a.join();
-        b.join();
-        return 0;
-      });
-    });
   std::this_thread::sleep_for(std::chrono::seconds(4));
   stop = true;
   for (auto& t : threads) t.join();
-  for (auto& t : users) t.join();
+  for (pid_t u : users) CHECK(wait_child(u) == 0);
   INFO("operations: " << ops.load());
   CHECK(ops > 1000);
   REQUIRE(d.alive());
