@@ -118,7 +118,12 @@ void Watcher::rescan() {
     std::vector<pid_t> gone;
     for (const auto& [pid, p] : tree.processes()) {
       auto it = live.find(pid);
-      if (it == live.end() || it->second.start_time != p.info.start_time) gone.push_back(pid);
+      if (it != live.end() && it->second.start_time == p.info.start_time) continue;
+      // The listing is older than the tree: a process the events thread
+      // added since then is missing from it without being gone.
+      auto st = read_proc_stat(pid);
+      if (st && !st->gone() && st->start_time == p.info.start_time) continue;
+      gone.push_back(pid);
     }
     for (pid_t pid : gone) tree.process_gone(pid);
     for (const auto& [pid, st] : live) {
