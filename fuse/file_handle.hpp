@@ -1,5 +1,6 @@
-// What an open file of the tree carries: its node, and for readers the
-// text rendered at open time (as /proc does, a reader sees one snapshot).
+// What an open file or directory of the tree carries: for a file its node
+// and, for readers, the text rendered at open time (as /proc does, a reader
+// sees one snapshot); for a directory the listing taken at opendir.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include <vector>
 
 #include "inode.hpp"
 
@@ -20,20 +23,25 @@ struct FileHandle {
   bool append = false;
 };
 
+struct DirHandle {
+  std::vector<DirEntry> entries;
+};
+
 // Owns every open file's handle. The kernel does not release files still
 // open when the filesystem is unmounted; the table frees them with the
 // session. Handlers hold a reference while they reply: the kernel may take
 // a reply, finish the caller's read, and send RELEASE to another worker
 // before the replying thread has returned.
+template <typename Handle>
 class HandleTable {
  public:
-  std::uint64_t add(std::shared_ptr<FileHandle> handle) {
+  std::uint64_t add(std::shared_ptr<Handle> handle) {
     auto key = reinterpret_cast<std::uint64_t>(handle.get());
     std::lock_guard lock(mu_);
     open_.emplace(key, std::move(handle));
     return key;
   }
-  std::shared_ptr<const FileHandle> get(std::uint64_t fh) const {
+  std::shared_ptr<const Handle> get(std::uint64_t fh) const {
     std::lock_guard lock(mu_);
     auto it = open_.find(fh);
     return it == open_.end() ? nullptr : it->second;
@@ -45,7 +53,7 @@ class HandleTable {
 
  private:
   mutable std::mutex mu_;  // guards open_; a handle never changes after open
-  std::unordered_map<std::uint64_t, std::shared_ptr<FileHandle>> open_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Handle>> open_;
 };
 
 }  // namespace fsched

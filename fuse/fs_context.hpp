@@ -22,7 +22,8 @@ struct FsContext {
   std::shared_mutex mu;
   StatsBook stats;
   Invalidator invalidator;
-  HandleTable handles;
+  HandleTable<FileHandle> handles;
+  HandleTable<DirHandle> dirs;
   fuse_session* se = nullptr;
   double entry_timeout = 10.0;  // the watcher invalidates what changes
   double attr_timeout = 1.0;

@@ -5,6 +5,8 @@
 // recycled pid never aliases a cached inode.
 #pragma once
 
+#include <string>
+
 #include <cstdint>
 #include <string_view>
 
@@ -44,5 +46,11 @@ std::string_view group_file_name(GroupFile f);
 std::string_view pid_file_name(PidFile f);
 bool group_file_from_name(std::string_view name, GroupFile* out);
 bool pid_file_from_name(std::string_view name, PidFile* out);
+
+// One name in a directory listing.
+struct DirEntry {
+  std::string name;
+  Node node;
+};
 
 }  // namespace fsched

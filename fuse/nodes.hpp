@@ -20,10 +20,6 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
 // The generation a lookup reports: the start time for a process's nodes.
 std::uint64_t node_generation(const FsContext& ctx, Node node);
 
-struct DirEntry {
-  std::string name;
-  Node node;
-};
 // Entries of a directory node, "." and ".." first; false when it is gone.
 bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out);
 

@@ -5,27 +5,24 @@
 #include <shared_mutex>
 #include <vector>
 
+#include "file_handle.hpp"
 #include "nodes.hpp"
 #include "ops.hpp"
 
 namespace fsched {
 
 namespace {
-struct DirHandle {
-  std::vector<DirEntry> entries;
-};
-
 int do_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   FsContext& ctx = context_of(req);
   Node node;
   if (!node_of(ino, &node)) return ENOENT;
   if (!node.is_dir()) return ENOTDIR;
-  auto handle = std::make_unique<DirHandle>();
+  auto handle = std::make_shared<DirHandle>();
   {
     std::shared_lock lock(ctx.mu);
     if (!list_dir(ctx, node, &handle->entries)) return ENOENT;
   }
-  fi->fh = reinterpret_cast<uint64_t>(handle.release());
+  fi->fh = ctx.dirs.add(std::move(handle));
   return 0;
 }
 }  // namespace
@@ -38,7 +35,11 @@ void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 }
 
 void op_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
-  auto* handle = reinterpret_cast<DirHandle*>(fi->fh);
+  auto handle = context_of(req).dirs.get(fi->fh);
+  if (!handle) {
+    fuse_reply_err(req, EBADF);
+    return;
+  }
   std::vector<char> buf(size);
   size_t used = 0;
   for (auto i = static_cast<size_t>(off); i < handle->entries.size(); ++i) {
@@ -55,7 +56,7 @@ void op_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_in
 }
 
 void op_releasedir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  delete reinterpret_cast<DirHandle*>(fi->fh);
+  context_of(req).dirs.release(fi->fh);
   fuse_reply_err(req, 0);
 }
 

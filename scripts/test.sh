@@ -25,24 +25,27 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   meson test -C build-asan --print-errorlogs unit integration || status=$?
 
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
-# Counts Catch2 test cases (a skipped binary counts once as skipped).
+# Counts Catch2 test cases (a skipped binary counts once as skipped). A
+# binary that failed with every case passed (a daemon under test crashed,
+# or a sanitizer reported at its exit) counts one failure more.
 import json, re, sys
 passed = failed = skipped = 0
 for line in (l for f in sys.argv[1:] for l in open(f)):
     r = json.loads(line)
     res, out = r.get("result", ""), r.get("stdout", "")
+    ok = res in ("OK", "EXPECTEDFAIL")
     if res == "SKIP":
         skipped += 1
         continue
     m = re.search(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)", out)
+    f = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
     if m:
         passed += int(m.group(1))
-        continue
-    m = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
-    if m:
-        passed += int(m.group(2))
-        failed += int(m.group(3))
-    elif res in ("OK", "EXPECTEDFAIL"):
+        failed += 0 if ok else 1
+    elif f:
+        passed += int(f.group(2))
+        failed += int(f.group(3))
+    elif ok:
         passed += 1
     else:
         failed += 1
