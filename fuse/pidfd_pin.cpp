@@ -1,8 +1,12 @@
 #include "pidfd_pin.hpp"
 
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
 
 #include "process_list.hpp"
 #include "tree.hpp"
@@ -11,6 +15,33 @@
 namespace fsched {
 
 namespace {
+// PIDFD_GET_INFO (Linux 6.13): the credentials of the process a pidfd
+// holds, without generating and parsing /proc/<pid>/status. Spelled out
+// here because Debian 12's headers predate it; the layout is UAPI.
+struct PidfdInfo {
+  std::uint64_t mask;
+  std::uint64_t cgroupid;
+  std::uint32_t pid, tgid, ppid;
+  std::uint32_t ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+  std::int32_t exit_code;  // spare in 6.13, the size is the same
+};
+static_assert(sizeof(PidfdInfo) == 64, "PIDFD_INFO_SIZE_VER0");
+constexpr std::uint64_t kPidfdInfoCreds = 1u << 1;
+constexpr unsigned long kPidfdGetInfo = _IOWR(0xFF, 11, PidfdInfo);
+
+// The real uid/gid through the pidfd; nullopt when the kernel cannot say
+// (then /proc is asked), and `gone` when the process has exited.
+std::optional<ProcIds> ids_through(int pidfd, bool* gone) {
+  PidfdInfo info{};
+  info.mask = kPidfdInfoCreds;
+  if (::ioctl(pidfd, kPidfdGetInfo, &info) != 0) {
+    *gone = errno == ESRCH;
+    return std::nullopt;
+  }
+  if (!(info.mask & kPidfdInfoCreds)) return std::nullopt;
+  return ProcIds{info.ruid, info.rgid};
+}
+
 class PidfdPin : public ProcessPin {
  public:
   PidfdPin(UniqueFd fd, ProcessInfo info) : fd_(std::move(fd)), info_(info) {}
@@ -34,10 +65,15 @@ std::unique_ptr<ProcessPin> pin_process(pid_t pid) {
   int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return nullptr;
   UniqueFd owned(fd);
-  auto info = probe_process(pid);
-  if (!info) return nullptr;
-  auto pin = std::make_unique<PidfdPin>(std::move(owned), *info);
-  // Alive after the read: what /proc said was about the pinned process,
+  auto st = read_proc_stat(pid);
+  if (!st || st->gone()) return nullptr;
+  bool gone = false;
+  auto ids = ids_through(owned.get(), &gone);
+  if (gone) return nullptr;
+  if (!ids) ids = read_proc_ids(pid);
+  if (!ids) return nullptr;
+  auto pin = std::make_unique<PidfdPin>(std::move(owned), info_from(*st, ids->uid, ids->gid));
+  // Alive after the reads: what /proc said was about the pinned process,
   // not a successor that took its number.
   if (!pin->alive()) return nullptr;
   return pin;
