@@ -63,6 +63,18 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
+// A daemon mounted over a cgroup_root of its own; `m` is the mount point
+// with a trailing slash.
+struct MountedTree {
+  TestRoot root;
+  Daemon d{root.path()};
+  std::string m;
+  MountedTree() {
+    d.start();
+    m = d.mnt() + "/";
+  }
+};
+
 // A busy loop pinned to CPU 0, in a session of its own (so autogroup gives
 // it its own weight where it stays in the root cgroup).
 class Hog {

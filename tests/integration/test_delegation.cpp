@@ -19,14 +19,7 @@ namespace {
 constexpr uid_t kAlice = 9000;
 constexpr uid_t kBob = 9001;
 
-struct Mounted {
-  TestRoot root;
-  Daemon d{root.path()};
-  std::string m;
-  Mounted() {
-    d.start();
-    m = d.mnt() + "/";
-  }
+struct Mounted : MountedTree {
   int as(uid_t uid, const std::function<int()>& fn, const std::vector<gid_t>& groups = {}) {
     return as_user(uid, fn, groups);
   }

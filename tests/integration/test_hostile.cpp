@@ -20,15 +20,8 @@
 using namespace it;
 
 namespace {
-struct Mounted {
-  TestRoot root;
-  Daemon d{root.path()};
-  std::string m;
-  Mounted() {
-    d.start();
-    m = d.mnt() + "/";
-    REQUIRE(mkdir_errno(m + "0/g") == 0);
-  }
+struct Mounted : MountedTree {
+  Mounted() { REQUIRE(mkdir_errno(m + "0/g") == 0); }
 };
 
 int write_at(const std::string& path, const std::string& text, off_t off, int flags = 0) {
