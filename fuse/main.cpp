@@ -130,6 +130,9 @@ int run(int argc, char** argv) {
     ret = fuse_session_loop_mt(s.se, cfg);
     fuse_loop_cfg_destroy(cfg);
   }
+  // On the way out already: a second SIGTERM (or an umount followed by
+  // one) must not cut the cleanup short.
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) std::signal(sig, SIG_IGN);
   watcher.stop();
   ctx.invalidator.stop();
   {

@@ -136,9 +136,13 @@ void Daemon::start() {
 
 void Daemon::stop() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
   int status = 0;
-  bool done = wait_until([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, 10);
+  // After an umount the daemon ends by itself; signal only one still there.
+  bool done = ::waitpid(pid_, &status, WNOHANG) == pid_;
+  if (!done) {
+    ::kill(pid_, SIGTERM);
+    done = wait_until([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, 10);
+  }
   if (!done) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
