@@ -102,6 +102,7 @@ Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra)
 Daemon::~Daemon() {
   if (running()) stop();
   ::rmdir(mnt_.c_str());
+  if (!g_daemon_failed) ::unlink(log_path_.c_str());
 }
 
 void Daemon::start() {
