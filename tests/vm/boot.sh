@@ -21,12 +21,24 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,opt,etc}
+echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
 cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
   [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$script" "$root/opt/guest.sh"
-for f in "$@"; do cp -L "$f" "$root/opt/"; done
+# Files go to /opt; an ELF program brings its shared libraries (and the
+# dynamic loader) at the paths it was linked against.
+for f in "$@"; do
+  cp -L "$f" "$root/opt/"
+  if head -c 4 "$f" | grep -q ELF; then
+    for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -Ln "$lib" "$root$lib"
+    done
+  fi
+done
 cat >"$root/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
