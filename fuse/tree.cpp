@@ -299,6 +299,8 @@ int Tree::move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred&
 
 void Tree::undo_recycled_move(pid_t pid) {
   process_gone(pid);
+  // process_gone tells the backend only about members of guest groups; a
+  // process taken out of 0 may have got its place there just now.
   backend_.process_exited(pid);
   auto successor = pinner_(pid);
   if (!successor || successor->info().kernel_thread) return;

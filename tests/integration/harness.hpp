@@ -105,6 +105,19 @@ class UserProcess {
   pid_t pid_ = -1;
 };
 
+// Two hogs adopted into a private cgroup_root (so they compete one to one
+// with its top groups), then a daemon mounted over it: the set-up of most
+// share and lifecycle tests.
+struct TwoHogsMounted {
+  TestRoot root;
+  Hog a, b;
+  Daemon d{root.path()};
+  TwoHogsMounted() {
+    root.adopt({a.pid(), b.pid()});
+    d.start();
+  }
+};
+
 // Each process's part of the CPU time all of them used over `seconds`.
 std::vector<double> measure_shares(const std::vector<pid_t>& pids, double seconds);
 std::uint64_t cpu_usec(pid_t pid);

@@ -102,12 +102,7 @@ TEST_CASE("an exited process disappears from the tree", "[lifecycle]") {
   CHECK(rmdir_errno(d.path("0/guest")) == 0);
 }
 
-TEST_CASE("tasks: writing moves, reading lists", "[lifecycle]") {
-  TestRoot root;
-  Hog a, b;
-  root.adopt({a.pid(), b.pid()});
-  Daemon d(root.path());
-  d.start();
+TEST_CASE_METHOD(TwoHogsMounted, "tasks: writing moves, reading lists", "[lifecycle]") {
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
   REQUIRE(exists(d.path("0/" + s(a.pid()))));
   REQUIRE(write_file(d.path("0/g/tasks"), s(a.pid()) + "\n") == 0);

@@ -66,12 +66,7 @@ TEST_CASE("nested groups with unequal weights at two levels", "[shares]") {
     CHECK(sh[static_cast<std::size_t>(i)] == Approx(ideal[i]).margin(kTolerance));
 }
 
-TEST_CASE("a weight change takes effect at once", "[shares]") {
-  TestRoot root;
-  Hog a, b;
-  root.adopt({a.pid(), b.pid()});
-  Daemon d(root.path());
-  d.start();
+TEST_CASE_METHOD(TwoHogsMounted, "a weight change takes effect at once", "[shares]") {
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
   REQUIRE(write_file(d.path("0/g/tasks"), s(b.pid())) == 0);
   REQUIRE(write_file(d.path("0/g/cpu.weight"), "300") == 0);
@@ -105,12 +100,8 @@ TEST_CASE("a process weighs as its nice level does", "[shares]") {
   CHECK(sh[0] == Approx(100.0 * 1024 / (1024 + 335)).margin(kTolerance));
 }
 
-TEST_CASE("the idle policy runs a group only when nothing else wants the CPU", "[shares]") {
-  TestRoot root;
-  Hog a, b;
-  root.adopt({a.pid(), b.pid()});
-  Daemon d(root.path());
-  d.start();
+TEST_CASE_METHOD(TwoHogsMounted,
+                 "the idle policy runs a group only when nothing else wants the CPU", "[shares]") {
   REQUIRE(mkdir_errno(d.path("0/background")) == 0);
   REQUIRE(write_file(d.path("0/background/scheduler"), "idle\n") == 0);
   CHECK(read_file(d.path("0/background/scheduler")) == "idle\n");
