@@ -72,6 +72,9 @@ class Backend {
   // CPU time the group (with everything under it) used since it was
   // created; for 0, the whole machine's.
   virtual Usage group_usage(const GroupPath& path) = 0;
+  // CPU time of one process as the enforcing scheduler counted it; nullopt
+  // when the backend has no count of its own (the kernel's /proc then).
+  virtual std::optional<std::uint64_t> process_usage_usec(pid_t) { return std::nullopt; }
 
   // The daemon is going away: drop what only the daemon needs, keep every
   // group and membership the user made.

@@ -1,5 +1,6 @@
 #include "render.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "policies.hpp"
@@ -28,13 +29,21 @@ std::string group_stats(const Tree& tree, Backend& backend, const StatsBook& sta
   return out;
 }
 
-std::optional<std::string> process_stats(const Process& p, const StatsBook& stats) {
+std::optional<std::string> process_stats(const Process& p, Backend& backend,
+                                         const StatsBook& stats) {
   auto st = read_proc_stat(p.info.pid);
   if (!st || st->start_time != p.info.start_time) return std::nullopt;
   std::uint64_t user = ticks_to_usec(st->utime_ticks);
   std::uint64_t sys = ticks_to_usec(st->stime_ticks);
+  std::uint64_t usage = user + sys;
+  // The scheduler's own count, split as the kernel splits its ticks.
+  if (auto own = backend.process_usage_usec(p.info.pid)) {
+    user = usage ? *own * user / usage : *own;
+    sys = *own - std::min(user, *own);
+    usage = *own;
+  }
   std::string out;
-  out += "usage_usec " + std::to_string(user + sys) + "\n";
+  out += "usage_usec " + std::to_string(usage) + "\n";
   out += "user_usec " + std::to_string(user) + "\n";
   out += "system_usec " + std::to_string(sys) + "\n";
   out += "cpu_pct " + format_pct(stats.process_pct(p.info.pid)) + "\n";
@@ -81,7 +90,7 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
         auto comm = read_small_file("/proc/" + std::to_string(node.id) + "/comm");
         return comm;
       }
-      return process_stats(*p, stats);
+      return process_stats(*p, backend, stats);
     }
     default:
       return std::nullopt;

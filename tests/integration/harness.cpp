@@ -77,6 +77,8 @@ TestRoot::TestRoot() {
           std::to_string(g_counter++);
   if (::mkdir(path_.c_str(), 0755) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + path_ + ": " + std::strerror(errno));
+  // v2: members of 0 get leaves below, weighted by the cpu controller.
+  if (layout().version == 2) write_file(path_ + "/cgroup.subtree_control", "+cpu");
 }
 
 TestRoot::~TestRoot() {
@@ -87,8 +89,18 @@ TestRoot::~TestRoot() {
   }
 }
 
+// v2 forbids processes beside child cgroups that use controllers, so there
+// each member of 0 gets a leaf of its own (not named like a group: the
+// daemon sees it as 0), competing one to one with the top groups as on v1.
+std::string TestRoot::adopted_dir(pid_t pid) const {
+  if (layout().version == 1) return path_;
+  return path_ + "/host-" + std::to_string(pid);
+}
+
 void TestRoot::adopt(pid_t pid) const {
-  if (layout().version == 1) write_file(path_ + "/cgroup.procs", std::to_string(pid));
+  std::string dir = adopted_dir(pid);
+  if (dir != path_) ::mkdir(dir.c_str(), 0755);
+  write_file(dir + "/cgroup.procs", std::to_string(pid));
 }
 
 Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra)
@@ -108,6 +120,9 @@ Daemon::~Daemon() {
 void Daemon::start() {
   const char* bin = std::getenv("FSCHEDFS");
   std::string opts = "cgroup_root=" + cgroup_root_;
+  // The VM runs the same scenarios once per backend.
+  if (const char* backend = std::getenv("FSCHED_TEST_BACKEND"); backend && *backend)
+    opts += ",backend=" + std::string(backend);
   for (const auto& o : extra_) opts += "," + o;
   pid_ = ::fork();
   if (pid_ == 0) {

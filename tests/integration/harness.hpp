@@ -32,6 +32,8 @@ class TestRoot {
   void adopt(std::initializer_list<pid_t> pids) const {
     for (pid_t p : pids) adopt(p);
   }
+  // The cgroup directory adopt() put `pid` in.
+  std::string adopted_dir(pid_t pid) const;
 
  private:
   std::string path_;

@@ -115,10 +115,10 @@ TEST_CASE_METHOD(TwoHogsMounted, "tasks: writing moves, reading lists", "[lifecy
   CHECK(wait_until([&] { return !exists(d.path("0/" + s(a.pid()))); }, 1.0));
   CHECK(stat_value(read_file(d.path("0/g/stats")), "nr_tasks") == "2");
   // Back to 0: the process returns to the cgroup it came from.
-  std::string home = cpu_cgroup_of(a.pid());
+  std::string in_group = cpu_cgroup_of(a.pid());
   REQUIRE(write_file(d.path("0/tasks"), s(a.pid())) == 0);
-  CHECK(cpu_cgroup_of(a.pid()) == root.path().substr(cpu_mount().size()));
-  CHECK(home != cpu_cgroup_of(a.pid()));
+  CHECK(cpu_cgroup_of(a.pid()) == root.adopted_dir(a.pid()).substr(cpu_mount().size()));
+  CHECK(in_group != cpu_cgroup_of(a.pid()));
 }
 
 TEST_CASE("all threads of a process move together", "[lifecycle]") {

@@ -2,12 +2,13 @@
 # Boots a sched_ext kernel under QEMU (TCG) with a busybox initramfs and
 # runs one guest script as init; the guest's output comes back on stdout,
 # and the guest's verdict line ("VM-RESULT <rc>") becomes this script's
-# exit status. Groundwork for the VM tests of issue 4: nothing calls it
-# from the test command yet.
+# exit status. tests/vm/run.sh calls it from the test command.
 #
 #   tests/vm/boot.sh GUEST_SCRIPT [FILE...]   files are copied into /opt
 #
-# The kernel is $FSCHED_VM_KERNEL. Exit 77 (a skip) when QEMU or a kernel
+# The kernel is $FSCHED_VM_KERNEL. FSCHED_VM_ENV ("NAME=value ...") is
+# exported in the guest before the script runs; FSCHED_VM_TIMEOUT (seconds,
+# default 900) bounds one boot. Exit 77 (a skip) when QEMU or a kernel
 # cannot be had, saying why.
 set -euo pipefail
 script=${1:?usage: boot.sh GUEST_SCRIPT [FILE...]}
@@ -28,6 +29,7 @@ for applet in $("$busybox" --list); do
   [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$script" "$root/opt/guest.sh"
+for kv in ${FSCHED_VM_ENV:-}; do echo "export $kv"; done >"$root/opt/env"
 # Files go to /opt; an ELF program brings its shared libraries (and the
 # dynamic loader) at the paths it was linked against.
 for f in "$@"; do
@@ -46,6 +48,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 echo VM-INIT-REACHED
+. /opt/env
 sh /opt/guest.sh
 echo "VM-RESULT $?"
 poweroff -f
@@ -56,7 +59,7 @@ chmod +x "$root/init"
 # TCG now and then oopses before init runs: retry a boot that never got
 # there, not one whose guest script failed.
 for attempt in 1 2 3; do
-  timeout 300 qemu-system-x86_64 -m 1024 -smp 2 -accel tcg,thread=multi \
+  timeout "${FSCHED_VM_TIMEOUT:-900}" qemu-system-x86_64 -m 1024 -smp 2 -accel tcg,thread=multi \
     -kernel "$kernel" -initrd "$work/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 rdinit=/init" \
     -nographic -no-reboot >"$work/console" 2>&1 || true

@@ -1,0 +1,63 @@
+// The sched_ext scheduler (fsched_scx.bpf.c) as the daemon sees it: load,
+// watch, read, unload. libbpf stays behind this header.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "result.hpp"
+
+namespace fsched::scx {
+
+struct Knobs {
+  std::uint64_t slice_ns = 10'000'000;
+};
+
+// Why the kernel took the scheduler out (ops.exit), e.g. SysRq-S.
+struct ExitInfo {
+  std::int64_t kind = 0;  // enum scx_exit_kind
+  std::int64_t code = 0;
+  std::string reason;
+  std::string message;
+  std::string describe() const;
+};
+
+struct Counters {
+  std::uint64_t enqueued = 0, direct = 0, charges = 0, no_node = 0, depth_cut = 0, lag_clamped = 0,
+                ahead_clamped = 0;
+};
+
+// "" when this kernel can run a sched_ext scheduler now, else why not.
+std::string unavailable_reason();
+
+class Scheduler {
+ public:
+  // Loads and attaches; `idle_cgroups` are ids of cgroups whose cpu.idle
+  // is set (the kernel does not tell a new scheduler).
+  static Result<std::unique_ptr<Scheduler>> load(const Knobs& knobs,
+                                                 const std::vector<std::uint64_t>& idle_cgroups);
+  ~Scheduler();  // detaches, if the kernel has not already
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Set once the kernel has ejected the scheduler.
+  std::optional<ExitInfo> exited() const;
+  // CPU time the scheduler charged to a cgroup (and its subtree) since it
+  // saw the cgroup; nullopt for a cgroup it does not know.
+  std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t cgroup_id) const;
+  // CPU time charged to a process since the scheduler loaded.
+  std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const;
+  Counters counters() const;
+
+ private:
+  struct Impl;
+  explicit Scheduler(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fsched::scx
