@@ -38,13 +38,15 @@ for line in (l for f in sys.argv[1:] for l in open(f)):
         skipped += 1
         continue
     m = re.search(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)", out)
-    f = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
-    if m:
+    # The last summary line: the VM test prints each guest run's, then the sum.
+    f = re.findall(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
+    if f:
+        passed += int(f[-1][1])
+        failed += int(f[-1][2])
+        failed += 1 if not ok and int(f[-1][2]) == 0 else 0
+    elif m:
         passed += int(m.group(1))
         failed += 0 if ok else 1
-    elif f:
-        passed += int(f.group(2))
-        failed += int(f.group(3))
     elif ok:
         passed += 1
     else:

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -284,13 +285,20 @@ std::string cgroup_for(const std::string& group) {
   return out;
 }
 
+// Entries readdir listed but stat could not reach, for the failure report.
+std::string g_stat_failures;
+
 void scan(const std::string& dir, const std::string& rel, std::map<std::string, MGroup>* groups,
           std::map<std::string, std::vector<std::string>>* procs) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) return;
   (*groups)[rel] = MGroup{st.st_uid, st.st_gid, st.st_mode & 07777u};
   for (const auto& name : list(dir)) {
-    if (::stat((dir + "/" + name).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (::stat((dir + "/" + name).c_str(), &st) != 0) {
+      g_stat_failures += rel + "/" + name + ": " + std::strerror(errno) + "; ";
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) continue;
     if (name.find_first_not_of("0123456789") == std::string::npos)
       (*procs)[name].push_back(rel);
     else
@@ -411,7 +419,9 @@ TEST_CASE("random operations from three uids agree with the model", "[random]") 
     // The tree as root lists it, against the model and the kernel.
     std::map<std::string, MGroup> seen;
     std::map<std::string, std::vector<std::string>> placed;
+    g_stat_failures.clear();
     scan(m, "", &seen, &placed);
+    INFO("listed but not reachable: " << g_stat_failures);
     REQUIRE(seen.size() == model.groups.size());
     for (const auto& [path, mg] : model.groups) {
       INFO("group 0" << path);

@@ -59,7 +59,7 @@ chmod +x "$root/init"
 # TCG now and then oopses before init runs: retry a boot that never got
 # there, not one whose guest script failed.
 for attempt in 1 2 3; do
-  timeout "${FSCHED_VM_TIMEOUT:-900}" qemu-system-x86_64 -m 1024 -smp 2 -accel tcg,thread=multi \
+  timeout "${FSCHED_VM_TIMEOUT:-900}" qemu-system-x86_64 -m 1024 -smp 2 -accel "${FSCHED_VM_ACCEL:-tcg,thread=single}" \
     -kernel "$kernel" -initrd "$work/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 rdinit=/init" \
     -nographic -no-reboot >"$work/console" 2>&1 || true
@@ -67,6 +67,11 @@ for attempt in 1 2 3; do
     tr -d '\r' <"$work/console" | sed -n '/VM-INIT-REACHED/,$p' |
       grep -v -e VM-INIT-REACHED -e '^VM-RESULT' -e '^\[ *[0-9.]*\]' || true
     rc=$(tr -d '\r' <"$work/console" | sed -n 's/^VM-RESULT \([0-9]*\).*/\1/p' | tail -1)
+    if [ -z "$rc" ]; then
+      echo "the guest never finished its script; the console's last lines:" >&2
+      tr -d '\r' <"$work/console" | tail -60 >&2
+    fi
+    [ -z "${FSCHED_VM_CONSOLE:-}" ] || cp "$work/console" "$FSCHED_VM_CONSOLE"
     exit "${rc:-1}"
   fi
   echo "boot $attempt never reached init; retrying" >&2

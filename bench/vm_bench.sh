@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Scheduling overhead of the scx backend against the kernel's fair class,
+# in one VM boot (QEMU/TCG, 2 vCPUs): pipe_bench (hackbench-like) rounds
+# alternating fair / scx; prints each time and the ratio of medians.
+# Target: scx / fair <= 1.05. Share accuracy of both backends comes from
+# the VM test logs (build/vm-scx.log, build/vm-cgroup.log).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh >/dev/null
+kernel=${FSCHED_VM_KERNEL:-$(tests/vm/fetch-kernel.sh)}
+out=$(FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="FSCHED_BENCH_ARGS=${ARGS:-4_10_50} FSCHED_BENCH_ROUNDS=${ROUNDS:-7}" \
+  tests/vm/boot.sh tests/vm/guest/bench.sh build/fuse/fschedfs build/bench/pipe_bench \
+  "$(command -v fusermount3)")
+echo "$out"
+echo "$out" | python3 -c '
+import statistics, sys
+t = {"fair": [], "scx": []}
+for line in sys.stdin:
+    k, _, v = line.strip().partition(" ")
+    if k in t: t[k].append(float(v))
+f, s = statistics.median(t["fair"]), statistics.median(t["scx"])
+print(f"median fair {f:.3f} s, scx {s:.3f} s over {len(t[\"scx\"])} rounds: ratio {s / f:.3f}")
+'

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The VM tests, run by `meson test` (suite vm) from the README's test
+# command: boots a kernel with sched_ext under QEMU and runs the root
+# integration suite inside, once against backend=scx and once against
+# backend=cgroup on cgroup v2 (the build host has v1 and no sched_ext).
+#
+#   tests/vm/run.sh BUILD_DIR
+#
+# The kernel: $FSCHED_VM_KERNEL, else the cache tests/vm/fetch-kernel.sh
+# fills from the system's Debian mirror. Exit 77 (skip) only when QEMU or a
+# kernel cannot be had. The last line sums the Catch2 counts of both runs.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+
+command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
+kernel=${FSCHED_VM_KERNEL:-}
+if [ -z "$kernel" ]; then
+  kernel=$("$here/fetch-kernel.sh") || { echo "SKIP: no kernel with sched_ext could be had"; exit 77; }
+fi
+echo "kernel: $kernel"
+
+files=("$build/fuse/fschedfs" "$build/tests/integration_tests")
+for tool in fusermount3 umount taskset; do files+=("$(command -v "$tool")"); done
+
+total=0 passed=0 failed=0 status=0
+for backend in ${FSCHED_VM_BACKENDS:-scx cgroup}; do
+  log=$build/vm-$backend.log
+  echo "=== backend=$backend (log: $log)"
+  FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="FSCHED_TEST_BACKEND=$backend FSCHED_TEST_EMULATED=1 ${FSCHED_VM_EXTRA_ENV:-}" \
+    "$here/boot.sh" "$here/guest/integration.sh" "${files[@]}" >"$log" 2>&1
+  rc=$?
+  grep -E "warning:|^  [a-z0-9].*(measured|vs|churn|SysRq|moves)" -A1 "$log" | grep -v -e '^--$' -e 'warning:' || true
+  if [ "$rc" = 77 ]; then echo "SKIP: $(grep SKIP "$log")"; exit 77; fi
+  if m=$(grep -oE "All tests passed \([0-9]+ assertions? in [0-9]+ test cases?\)" "$log"); then
+    n=$(echo "$m" | grep -oE "in [0-9]+" | grep -oE "[0-9]+")
+    total=$((total + n)); passed=$((passed + n))
+  elif m=$(grep -oE "test cases: *[0-9]+ \| *[0-9]+ passed \| *[0-9]+ failed" "$log"); then
+    read -r t p f < <(echo "$m" | grep -oE "[0-9]+" | tr '\n' ' ')
+    total=$((total + t)); passed=$((passed + p)); failed=$((failed + f))
+  else
+    echo "backend=$backend: no test summary; the end of the log:"
+    tail -40 "$log"
+    total=$((total + 1)); failed=$((failed + 1))
+  fi
+  [ "$rc" = 0 ] || { status=1; grep -B2 -A8 "FAILED" "$log" | head -80; }
+done
+echo "test cases: $total | $passed passed | $failed failed"
+exit $status
