@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
 kernel=${FSCHED_VM_KERNEL:-$(tests/vm/fetch-kernel.sh)}
-out=$(FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="FSCHED_BENCH_ARGS=${ARGS:-4_10_50} FSCHED_BENCH_ROUNDS=${ROUNDS:-7}" \
+out=$(FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="FSCHED_BENCH_ARGS=${ARGS:-4_10_200} FSCHED_BENCH_ROUNDS=${ROUNDS:-7}" \
   tests/vm/boot.sh tests/vm/guest/bench.sh build/fuse/fschedfs build/bench/pipe_bench \
   "$(command -v fusermount3)")
-echo "$out"
+echo "$out" | grep -E "^(fair|scx) "
 echo "$out" | python3 -c '
 import statistics, sys
 t = {"fair": [], "scx": []}
@@ -19,5 +19,6 @@ for line in sys.stdin:
     k, _, v = line.strip().partition(" ")
     if k in t: t[k].append(float(v))
 f, s = statistics.median(t["fair"]), statistics.median(t["scx"])
-print(f"median fair {f:.3f} s, scx {s:.3f} s over {len(t[\"scx\"])} rounds: ratio {s / f:.3f}")
+n = len(t["scx"])
+print(f"median fair {f:.3f} s, scx {s:.3f} s over {n} rounds: ratio scx/fair {s / f:.3f}")
 '

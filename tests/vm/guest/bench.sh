@@ -4,7 +4,7 @@
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
 mkdir -p /run/sg
-args=$(echo "${FSCHED_BENCH_ARGS:-4_10_50}" | tr _ " ")
+args=$(echo "${FSCHED_BENCH_ARGS:-4_10_200}" | tr _ " ")
 rounds=${FSCHED_BENCH_ROUNDS:-5}
 /opt/pipe_bench $args >/dev/null  # warm up
 i=0
