@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,14 @@ struct GroupSettings {
 struct DiscoveredGroup {
   GroupPath path;
   GroupSettings settings;
+};
+
+// What a backend weighs a process by: its nice level among its siblings,
+// and, in a user-fair group, its owner (real uid), whose usernice weighs
+// the owner's share.
+struct MemberTraits {
+  int nice = 0;
+  uid_t uid = 0;
 };
 
 struct Usage {
@@ -62,12 +71,21 @@ class Backend {
   virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
 
   // Moves every thread of `pid` into the group (0 when `to` is empty).
-  // `nice` is the process's nice level, its weight among its siblings.
-  virtual int move_process(pid_t pid, const GroupPath& to, int nice) = 0;
+  virtual int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) = 0;
   // A process forked inside a guest group: give it its own place there.
-  virtual void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) = 0;
+  virtual void process_forked(pid_t child, pid_t parent, const GroupPath& group,
+                              const MemberTraits& traits) = 0;
   virtual void process_exited(pid_t pid) = 0;
   virtual void process_reniced(pid_t pid, int nice) = 0;
+  // The real uid of a process in a guest group changed (setuid): a
+  // user-fair group re-places it under its new owner.
+  virtual void process_uid_changed(pid_t pid, uid_t uid) = 0;
+
+  // usernice: every uid whose level is not 0, as the backend kept it
+  // (across daemon restarts where it can).
+  virtual std::map<uid_t, int> usernice_levels() = 0;
+  // Weighs the user's share in every user-fair group; level 0 forgets it.
+  virtual int set_usernice(uid_t uid, int nice) = 0;
 
   // CPU time the group (with everything under it) used since it was
   // created; for 0, the whole machine's.

@@ -31,6 +31,12 @@ bool kernel_at_least(int major, int minor) {
 std::string pid_text(pid_t pid) {
   return std::to_string(pid);
 }
+
+// "user-9000/proc-3" -> "user-9000"; "proc-3" -> "".
+std::string user_dir_of(const std::string& leaf_name) {
+  auto slash = leaf_name.find('/');
+  return slash == std::string::npos ? "" : leaf_name.substr(0, slash);
+}
 }  // namespace
 
 Result<std::unique_ptr<CgroupBackend>> CgroupBackend::create(const std::string& cgroup_root) {
@@ -60,6 +66,7 @@ Result<std::unique_ptr<CgroupBackend>> CgroupBackend::create(const std::string& 
       return make_error(e, "cannot create " + layout->acct_root + ": " + std::strerror(e));
   }
   auto backend = std::unique_ptr<CgroupBackend>(new CgroupBackend(std::move(*layout)));
+  backend->load_usernice();
   return backend;
 }
 
@@ -74,7 +81,7 @@ CgroupBackend::CgroupBackend(CgroupLayout layout) : layout_(std::move(layout)) {
 }
 
 bool CgroupBackend::supports_policy(std::string_view policy) const {
-  return policy == "fair" || (policy == "idle" && has_idle_);
+  return policy == "fair" || policy == "user-fair" || (policy == "idle" && has_idle_);
 }
 
 std::string CgroupBackend::cpu_dir(const GroupPath& path) const {
@@ -188,11 +195,14 @@ int CgroupBackend::create_group(const GroupPath& path, const GroupSettings& sett
 }
 
 int CgroupBackend::remove_group(const GroupPath& path) {
-  auto pool = pools_.find(path);
   const std::string dir = cpu_dir(path);
-  if (pool != pools_.end()) {
-    for (const auto& leaf : pool->second.spare) cgfs::remove_dir(dir + "/" + leaf);
+  // Only spare leaves and the user directories that held them are left.
+  for (const auto& leaf : leaf_names(path)) cgfs::remove_dir(dir + "/" + leaf);
+  for (const auto& name : cgfs::subdirs(dir))
+    if (name.starts_with(kUserPrefix)) cgfs::remove_dir(dir + "/" + name);
+  if (auto pool = pools_.find(path); pool != pools_.end()) {
     pool->second.spare.clear();
+    pool->second.users.clear();
   }
   if (int e = cgfs::remove_dir(dir)) return e == EBUSY ? ENOTEMPTY : e;
   std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
@@ -228,13 +238,20 @@ int CgroupBackend::set_policy(const GroupPath& path, std::string_view policy) {
   auto it = settings_.find(path);
   if (it == settings_.end()) return ENOENT;
   if (!supports_policy(policy)) return EINVAL;
-  GroupSettings next = it->second;
+  const GroupSettings before = it->second;
+  GroupSettings next = before;
   next.policy = std::string(policy);
   if (int e = apply_settings(cpu_dir(path), next, false)) {
-    apply_settings(cpu_dir(path), it->second, false);
+    apply_settings(cpu_dir(path), before, false);
     return e;
   }
   it->second = next;
+  // Into or out of user-fair: the members change directories, not groups.
+  if (int e = replace_members(path)) {
+    it->second = before;
+    apply_settings(cpu_dir(path), before, false);
+    return e;
+  }
   return 0;
 }
 
@@ -246,20 +263,72 @@ int CgroupBackend::store_settings(const GroupPath& path, const GroupSettings& se
   return 0;
 }
 
-int CgroupBackend::take_leaf(const GroupPath& group, std::string* name) {
+std::string CgroupBackend::user_dir_for(const GroupPath& group, uid_t uid) const {
+  auto it = settings_.find(group);
+  if (it == settings_.end() || it->second.policy != "user-fair") return "";
+  return std::string(kUserPrefix) + std::to_string(uid);
+}
+
+int CgroupBackend::open_user_dir(const GroupPath& group, const std::string& user_dir) {
   Pool& pool = pools_[group];
-  if (!pool.spare.empty()) {
-    *name = pool.spare.back();
-    pool.spare.pop_back();
+  if (pool.users.count(user_dir)) return 0;
+  const std::string dir = cpu_dir(group) + "/" + user_dir;
+  int e = cgfs::make_dir(dir);
+  if (e == EEXIST) e = 0;  // left by an earlier daemon: re-weighed below
+  if (!e && layout_.version == 2) e = cgfs::write_file(dir + "/cgroup.subtree_control", "+cpu");
+  unsigned long uid = std::strtoul(user_dir.c_str() + kUserPrefix.size(), nullptr, 10);
+  auto level = usernice_.find(static_cast<uid_t>(uid));
+  if (!e) e = apply_nice(dir, level == usernice_.end() ? 0 : level->second);
+  if (e) {
+    cgfs::remove_dir(dir);
+    return e;
+  }
+  pool.users[user_dir] = 0;
+  return 0;
+}
+
+void CgroupBackend::close_user_dir(const GroupPath& group, const std::string& user_dir) {
+  auto pool = pools_.find(group);
+  if (pool == pools_.end()) return;
+  const std::string dir = cpu_dir(group) + "/" + user_dir;
+  std::erase_if(pool->second.spare, [&](const std::string& leaf) {
+    if (user_dir_of(leaf) != user_dir) return false;
+    cgfs::remove_dir(cpu_dir(group) + "/" + leaf);
+    return true;
+  });
+  std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
+  cgfs::remove_dir(dir);
+  pool->second.users.erase(user_dir);
+}
+
+std::vector<std::string> CgroupBackend::leaf_names(const GroupPath& group) const {
+  std::vector<std::string> out;
+  const std::string dir = cpu_dir(group);
+  for (const auto& name : cgfs::subdirs(dir)) {
+    if (name.starts_with(kLeafPrefix)) out.push_back(name);
+    if (!name.starts_with(kUserPrefix)) continue;
+    for (const auto& leaf : cgfs::subdirs(dir + "/" + name))
+      if (leaf.starts_with(kLeafPrefix)) out.push_back(name + "/" + leaf);
+  }
+  return out;
+}
+
+int CgroupBackend::take_leaf(const GroupPath& group, const std::string& user_dir,
+                             std::string* name) {
+  Pool& pool = pools_[group];
+  for (auto it = pool.spare.rbegin(); it != pool.spare.rend(); ++it) {
+    if (user_dir_of(*it) != user_dir) continue;
+    *name = *it;
+    pool.spare.erase(std::next(it).base());
     return 0;
   }
-  const std::string dir = cpu_dir(group);
+  const std::string dir = cpu_dir(group) + "/" + (user_dir.empty() ? "" : user_dir + "/");
   for (int tries = 0; tries < 64; ++tries) {
     std::string candidate = std::string(kLeafPrefix) + std::to_string(pool.next++);
-    int e = cgfs::make_dir(dir + "/" + candidate);
+    int e = cgfs::make_dir(dir + candidate);
     if (e == EEXIST) continue;
     if (e) return e;
-    *name = candidate;
+    *name = user_dir.empty() ? candidate : user_dir + "/" + candidate;
     return 0;
   }
   return EAGAIN;
@@ -277,20 +346,34 @@ void CgroupBackend::recycle(const Leaf& leaf) {
     leaves_[stragglers.front()] = heir;
     return;
   }
-  if ((leaf.nice != 0 && apply_nice(dir, 0) != 0) || pool->second.spare.size() >= kMaxSpareLeaves) {
+  if ((leaf.traits.nice != 0 && apply_nice(dir, 0) != 0) ||
+      pool->second.spare.size() >= kMaxSpareLeaves) {
     cgfs::remove_dir(dir);
     leaf_home_.erase(dir);
-    return;
+  } else {
+    pool->second.spare.push_back(leaf.name);
   }
-  pool->second.spare.push_back(leaf.name);
+  // A user with no process left here stops competing: drop the directory.
+  if (auto user_dir = user_dir_of(leaf.name); !user_dir.empty()) {
+    auto count = pool->second.users.find(user_dir);
+    if (count == pool->second.users.end() || --count->second <= 0)
+      close_user_dir(leaf.group, user_dir);
+  }
 }
 
-int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, int nice, const Home& home,
-                                 Leaf* out) {
+int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits,
+                                 const Home& home, Leaf* out) {
+  const std::string user_dir = user_dir_for(group, traits.uid);
+  if (!user_dir.empty())
+    if (int e = open_user_dir(group, user_dir)) return e;
   std::string name;
-  if (int e = take_leaf(group, &name)) return e;
+  if (int e = take_leaf(group, user_dir, &name)) {
+    if (!user_dir.empty() && pools_[group].users[user_dir] == 0) close_user_dir(group, user_dir);
+    return e;
+  }
+  if (!user_dir.empty()) ++pools_[group].users[user_dir];
   const std::string dir = cpu_dir(group) + "/" + name;
-  int e = nice != 0 ? apply_nice(dir, nice) : 0;
+  int e = traits.nice != 0 ? apply_nice(dir, traits.nice) : 0;
   if (!e) {
     std::string text = home.cpu + "\n" + home.acct;
     auto& known = leaf_home_[dir];
@@ -298,15 +381,46 @@ int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, int nice, co
     e = cgfs::write_file(dir + "/cgroup.procs", pid_text(pid));
   }
   if (e) {
-    recycle(Leaf{group, name, nice, home});
+    recycle(Leaf{group, name, traits, home});
     return e;
   }
   if (layout_.acct) acct_.push(acct_dir(group), pid);
-  *out = Leaf{group, name, nice, home};
+  *out = Leaf{group, name, traits, home};
   return 0;
 }
 
-int CgroupBackend::move_process(pid_t pid, const GroupPath& to, int nice) {
+int CgroupBackend::replace_members(const GroupPath& group) {
+  struct Moved {
+    pid_t pid;
+    Leaf old;
+    Leaf now;
+  };
+  std::vector<Moved> moved;
+  std::vector<std::pair<pid_t, Leaf>> todo;
+  for (const auto& [pid, leaf] : leaves_)
+    if (leaf.group == group && user_dir_of(leaf.name) != user_dir_for(group, leaf.traits.uid))
+      todo.emplace_back(pid, leaf);
+  for (const auto& [pid, leaf] : todo) {
+    Leaf placed;
+    int e = place_in_leaf(pid, group, leaf.traits, leaf.home, &placed);
+    if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
+    if (e) {
+      for (const auto& m : moved) {
+        cgfs::write_file(cpu_dir(group) + "/" + m.old.name + "/cgroup.procs", pid_text(m.pid));
+        recycle(m.now);
+      }
+      return e;
+    }
+    moved.push_back({pid, leaf, placed});
+  }
+  for (const auto& m : moved) {
+    leaves_[m.pid] = m.now;
+    recycle(m.old);
+  }
+  return 0;
+}
+
+int CgroupBackend::move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) {
   auto it = leaves_.find(pid);
   if (to.empty()) {
     if (it == leaves_.end()) return 0;
@@ -337,7 +451,7 @@ int CgroupBackend::move_process(pid_t pid, const GroupPath& to, int nice) {
     if (home.cpu.starts_with(layout_.root + "/" + std::string(kGroupPrefix))) home = default_home();
   }
   Leaf placed;
-  if (int e = place_in_leaf(pid, to, nice, home, &placed)) return e;
+  if (int e = place_in_leaf(pid, to, traits, home, &placed)) return e;
   if (it != leaves_.end()) {
     Leaf old = it->second;
     it->second = placed;
@@ -348,12 +462,13 @@ int CgroupBackend::move_process(pid_t pid, const GroupPath& to, int nice) {
   return 0;
 }
 
-void CgroupBackend::process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) {
+void CgroupBackend::process_forked(pid_t child, pid_t parent, const GroupPath& group,
+                                   const MemberTraits& traits) {
   if (leaves_.count(child) || !settings_.count(group)) return;
   auto p = leaves_.find(parent);
   Home home = p != leaves_.end() ? p->second.home : default_home();
   Leaf placed;
-  if (place_in_leaf(child, group, nice, home, &placed) == 0) leaves_.emplace(child, placed);
+  if (place_in_leaf(child, group, traits, home, &placed) == 0) leaves_.emplace(child, placed);
 }
 
 void CgroupBackend::process_exited(pid_t pid) {
@@ -366,9 +481,61 @@ void CgroupBackend::process_exited(pid_t pid) {
 
 void CgroupBackend::process_reniced(pid_t pid, int nice) {
   auto it = leaves_.find(pid);
-  if (it == leaves_.end() || it->second.nice == nice) return;
+  if (it == leaves_.end() || it->second.traits.nice == nice) return;
   if (apply_nice(cpu_dir(it->second.group) + "/" + it->second.name, nice) == 0)
-    it->second.nice = nice;
+    it->second.traits.nice = nice;
+}
+
+void CgroupBackend::process_uid_changed(pid_t pid, uid_t uid) {
+  auto it = leaves_.find(pid);
+  if (it == leaves_.end() || it->second.traits.uid == uid) return;
+  it->second.traits.uid = uid;
+  const Leaf old = it->second;
+  if (user_dir_of(old.name) == user_dir_for(old.group, uid)) return;
+  Leaf placed;
+  if (int e = place_in_leaf(pid, old.group, old.traits, old.home, &placed)) {
+    if (e != ESRCH)
+      log()->warn("cannot re-place {} under its new owner {}: {}", pid, uid, std::strerror(e));
+    return;
+  }
+  leaves_[pid] = placed;
+  recycle(old);
+}
+
+void CgroupBackend::load_usernice() {
+  auto text = cgfs::get_xattr(layout_.root, kUserniceXattr);
+  if (!text) return;
+  std::istringstream in(*text);
+  long uid = 0, nice = 0;
+  while (in >> uid >> nice)
+    if (uid >= 0 && nice >= -20 && nice <= 19 && nice != 0)
+      usernice_[static_cast<uid_t>(uid)] = static_cast<int>(nice);
+}
+
+int CgroupBackend::set_usernice(uid_t uid, int nice) {
+  const std::string user_dir = std::string(kUserPrefix) + std::to_string(uid);
+  auto old_it = usernice_.find(uid);
+  const int old = old_it == usernice_.end() ? 0 : old_it->second;
+  std::vector<std::string> done;
+  for (const auto& [group, pool] : pools_) {
+    if (!pool.users.count(user_dir)) continue;
+    const std::string dir = cpu_dir(group) + "/" + user_dir;
+    if (int e = apply_nice(dir, nice)) {
+      for (const auto& d : done) apply_nice(d, old);
+      return e;
+    }
+    done.push_back(dir);
+  }
+  if (nice == 0)
+    usernice_.erase(uid);
+  else
+    usernice_[uid] = nice;
+  std::string text;
+  for (const auto& [u, n] : usernice_) text += std::to_string(u) + " " + std::to_string(n) + "\n";
+  if (int e = cgfs::set_xattr(layout_.root, kUserniceXattr, text))
+    log()->warn("cannot keep usernice in {} ({}): a restart will not find it", layout_.root,
+                std::strerror(e));
+  return 0;
 }
 
 Usage CgroupBackend::raw_usage(const GroupPath& path) const {
@@ -415,6 +582,7 @@ void CgroupBackend::shutdown() {
   for (auto& [path, pool] : pools_) {
     for (const auto& leaf : pool.spare) cgfs::remove_dir(cpu_dir(path) + "/" + leaf);
     pool.spare.clear();
+    // User directories stay: they hold processes, and a restart finds them.
   }
 }
 

@@ -7,6 +7,10 @@
 //                             by its nice level, so that a process competes
 //                             one to one with its sibling groups (and v2's
 //                             no-internal-process rule holds)
+//   fsched-<name>/user-<uid>/proc-<n>/
+//                             in a user-fair group: one directory per
+//                             owner, weighted by the owner's usernice, so
+//                             users compete one to one with child groups
 // Processes in 0 stay in whatever cgroup they were in. On v1 with cpuacct
 // mounted apart, group directories are mirrored there for accounting.
 //
@@ -43,10 +47,14 @@ class CgroupBackend : public Backend {
   int set_weight(const GroupPath& path, int weight) override;
   int set_policy(const GroupPath& path, std::string_view policy) override;
   int store_settings(const GroupPath& path, const GroupSettings& settings) override;
-  int move_process(pid_t pid, const GroupPath& to, int nice) override;
-  void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) override;
+  int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
+  void process_forked(pid_t child, pid_t parent, const GroupPath& group,
+                      const MemberTraits& traits) override;
   void process_exited(pid_t pid) override;
   void process_reniced(pid_t pid, int nice) override;
+  void process_uid_changed(pid_t pid, uid_t uid) override;
+  std::map<uid_t, int> usernice_levels() override { return usernice_; }
+  int set_usernice(uid_t uid, int nice) override;
   Usage group_usage(const GroupPath& path) override;
   void shutdown() override;
 
@@ -62,12 +70,13 @@ class CgroupBackend : public Backend {
   };
   struct Leaf {
     GroupPath group;
-    std::string name;
-    int nice = 0;
+    std::string name;  // relative to the group: proc-<n> or user-<uid>/proc-<n>
+    MemberTraits traits;
     Home home;
   };
   struct Pool {
-    std::vector<std::string> spare;
+    std::vector<std::string> spare;    // leaf names, as in Leaf
+    std::map<std::string, int> users;  // user-<uid> -> leaves in use in it
     unsigned next = 0;
   };
 
@@ -75,9 +84,22 @@ class CgroupBackend : public Backend {
   std::string acct_dir(const GroupPath& path) const;
   int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
   int apply_nice(const std::string& leaf_dir, int nice);
-  int take_leaf(const GroupPath& group, std::string* name);
+  // The directory a process's leaf goes in, relative to its group: "" or
+  // user-<uid> when the group is user-fair.
+  std::string user_dir_for(const GroupPath& group, uid_t uid) const;
+  int open_user_dir(const GroupPath& group, const std::string& user_dir);
+  void close_user_dir(const GroupPath& group, const std::string& user_dir);
+  // Every leaf directory of a group, as names relative to it.
+  std::vector<std::string> leaf_names(const GroupPath& group) const;
+  int take_leaf(const GroupPath& group, const std::string& user_dir, std::string* name);
   void recycle(const Leaf& leaf);
-  int place_in_leaf(pid_t pid, const GroupPath& group, int nice, const Home& home, Leaf* out);
+  int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits, const Home& home,
+                    Leaf* out);
+  // Moves a group's members into the leaves its policy now asks for.
+  int replace_members(const GroupPath& group);
+  void load_usernice();
+  void scan_leaf(const GroupPath& group, const std::string& name,
+                 std::vector<std::pair<pid_t, GroupPath>>& homeless);
   std::optional<Home> home_of(pid_t pid) const;
   Home default_home() const;
   void scan_group(const GroupPath& path, std::vector<DiscoveredGroup>& out,
@@ -91,7 +113,8 @@ class CgroupBackend : public Backend {
   std::unordered_map<pid_t, Leaf> leaves_;
   std::map<GroupPath, Pool> pools_;
   std::map<GroupPath, GroupSettings> settings_;
-  std::map<GroupPath, Usage> usage_base_;  // carried over when a group is re-created elsewhere
+  std::map<GroupPath, Usage> usage_base_;
+  std::map<uid_t, int> usernice_;  // carried over when a group is re-created elsewhere
   // The home last written into each leaf's xattr, so an unchanged one is
   // not written again. Key: leaf directory.
   std::map<std::string, std::string> leaf_home_;

@@ -33,6 +33,13 @@ void rekey_map(Map& map, const GroupPath& from, const GroupPath& to) {
   for (auto& [k, v] : moved) map.emplace(std::move(k), std::move(v));
 }
 
+MemberTraits traits_of(pid_t pid) {
+  MemberTraits t;
+  if (auto st = read_proc_stat(pid)) t.nice = st->nice;
+  if (auto ids = read_proc_ids(pid)) t.uid = ids->uid;
+  return t;
+}
+
 std::string usage_text(const Usage& u) {
   return std::to_string(u.usage_usec) + " " + std::to_string(u.user_usec) + " " +
          std::to_string(u.system_usec);
@@ -51,11 +58,21 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
   // while no daemon ran) get a leaf of their own now.
   for (const auto& [pid, group] : homeless) {
     if (leaves_.count(pid)) continue;
-    auto st = read_proc_stat(pid);
     Leaf placed;
-    if (place_in_leaf(pid, group, st ? st->nice : 0, default_home(), &placed) == 0)
+    if (place_in_leaf(pid, group, traits_of(pid), default_home(), &placed) == 0)
       leaves_.emplace(pid, placed);
   }
+  // A user directory no process is left in (they exited while no daemon
+  // ran) stops competing.
+  for (auto& [path, pool] : pools_) {
+    std::vector<std::string> empty;
+    for (const auto& [user_dir, n] : pool.users)
+      if (n <= 0) empty.push_back(user_dir);
+    for (const auto& user_dir : empty) close_user_dir(path, user_dir);
+  }
+  // Owners that changed while no daemon ran are re-placed.
+  for (const auto& d : out)
+    if (d.settings.policy == "user-fair") replace_members(d.path);
   log()->info("cgroup backend: found {} groups and {} processes in them", out.size(),
               leaves_.size());
   return out;
@@ -106,34 +123,48 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
       out.push_back({child, *s});
       scan_group(child, out, homeless);
     } else if (!path.empty() && name.starts_with(kLeafPrefix)) {
-      const std::string ldir = dir + "/" + name;
-      Pool& pool = pools_[path];
-      unsigned n = 0;
-      if (std::sscanf(name.c_str() + kLeafPrefix.size(), "%u", &n) == 1)
-        pool.next = std::max(pool.next, n + 1);
-      auto pids = cgfs::procs(ldir);
-      if (pids.empty()) {
-        if (pool.spare.size() < kMaxSpareLeaves && apply_nice(ldir, 0) == 0)
-          pool.spare.push_back(name);
-        else
-          cgfs::remove_dir(ldir);
-        continue;
-      }
-      Home home = default_home();
-      if (auto x = cgfs::get_xattr(ldir, kHomeXattr)) {
-        auto nl = x->find('\n');
-        home.cpu = x->substr(0, nl);
-        if (nl != std::string::npos) home.acct = x->substr(nl + 1);
-        if (home.cpu.empty()) home = default_home();
-      }
-      pid_t owner = pids.front();
-      auto st = read_proc_stat(owner);
-      int nice = st ? st->nice : 0;
-      apply_nice(ldir, nice);
-      leaves_[owner] = Leaf{path, name, nice, home};
-      for (std::size_t i = 1; i < pids.size(); ++i) homeless.emplace_back(pids[i], path);
+      scan_leaf(path, name, homeless);
+    } else if (!path.empty() && name.starts_with(kUserPrefix)) {
+      // A user directory of a user-fair group: weighed by today's usernice.
+      if (open_user_dir(path, name) != 0) continue;
+      for (pid_t pid : cgfs::procs(dir + "/" + name)) homeless.emplace_back(pid, path);
+      for (const auto& leaf : cgfs::subdirs(dir + "/" + name))
+        if (leaf.starts_with(kLeafPrefix)) scan_leaf(path, name + "/" + leaf, homeless);
     }
   }
+}
+
+void CgroupBackend::scan_leaf(const GroupPath& path, const std::string& name,
+                              std::vector<std::pair<pid_t, GroupPath>>& homeless) {
+  const std::string ldir = cpu_dir(path) + "/" + name;
+  Pool& pool = pools_[path];
+  const auto slash = name.rfind('/');
+  const std::string user_dir = slash == std::string::npos ? "" : name.substr(0, slash);
+  const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  unsigned n = 0;
+  if (std::sscanf(base.c_str() + kLeafPrefix.size(), "%u", &n) == 1)
+    pool.next = std::max(pool.next, n + 1);
+  auto pids = cgfs::procs(ldir);
+  if (pids.empty()) {
+    if (pool.spare.size() < kMaxSpareLeaves && apply_nice(ldir, 0) == 0)
+      pool.spare.push_back(name);
+    else
+      cgfs::remove_dir(ldir);
+    return;
+  }
+  Home home = default_home();
+  if (auto x = cgfs::get_xattr(ldir, kHomeXattr)) {
+    auto nl = x->find('\n');
+    home.cpu = x->substr(0, nl);
+    if (nl != std::string::npos) home.acct = x->substr(nl + 1);
+    if (home.cpu.empty()) home = default_home();
+  }
+  pid_t owner = pids.front();
+  MemberTraits traits = traits_of(owner);
+  apply_nice(ldir, traits.nice);
+  leaves_[owner] = Leaf{path, name, traits, home};
+  if (!user_dir.empty()) ++pool.users[user_dir];
+  for (std::size_t i = 1; i < pids.size(); ++i) homeless.emplace_back(pids[i], path);
 }
 
 void CgroupBackend::rekey(const GroupPath& from, const GroupPath& to) {
@@ -197,7 +228,7 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   for (const auto& [pid, leaf] : leaves_) {
     if (!has_prefix(leaf.group, from)) continue;
     Leaf placed;
-    int e = place_in_leaf(pid, rebase(leaf.group, from, to), leaf.nice, leaf.home, &placed);
+    int e = place_in_leaf(pid, rebase(leaf.group, from, to), leaf.traits, leaf.home, &placed);
     if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
     if (e) {
       for (const auto& m : moved) {
@@ -216,14 +247,12 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   for (int round = 0; round < 3; ++round) {
     bool any = false;
     for (const auto& src : subtree) {
-      for (const auto& name : cgfs::subdirs(cpu_dir(src))) {
-        if (!name.starts_with(kLeafPrefix)) continue;
+      for (const auto& name : leaf_names(src)) {
         for (pid_t pid : cgfs::procs(cpu_dir(src) + "/" + name)) {
           any = true;
-          auto st = read_proc_stat(pid);
           Leaf placed;
-          if (place_in_leaf(pid, rebase(src, from, to), st ? st->nice : 0, default_home(),
-                            &placed) == 0)
+          if (place_in_leaf(pid, rebase(src, from, to), traits_of(pid), default_home(), &placed) ==
+              0)
             leaves_[pid] = placed;
         }
       }
@@ -235,8 +264,9 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   for (auto it = subtree.rbegin(); it != subtree.rend(); ++it) {
     const std::string dir = cpu_dir(*it);
     std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
+    for (const auto& name : leaf_names(*it)) cgfs::remove_dir(dir + "/" + name);
     for (const auto& name : cgfs::subdirs(dir))
-      if (name.starts_with(kLeafPrefix)) cgfs::remove_dir(dir + "/" + name);
+      if (name.starts_with(kUserPrefix)) cgfs::remove_dir(dir + "/" + name);
     if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
     if (layout_.acct) cgfs::remove_dir(acct_dir(*it));
     settings_.erase(*it);

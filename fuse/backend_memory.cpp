@@ -11,7 +11,7 @@ int MemoryBackend::take_failure() {
 }
 
 bool MemoryBackend::supports_policy(std::string_view policy) const {
-  return policy == "fair" || policy == "idle";
+  return policy == "fair" || policy == "user-fair" || policy == "idle";
 }
 
 std::vector<DiscoveredGroup> MemoryBackend::discover() {
@@ -66,25 +66,42 @@ int MemoryBackend::store_settings(const GroupPath& path, const GroupSettings& se
   return 0;
 }
 
-int MemoryBackend::move_process(pid_t pid, const GroupPath& to, int n) {
+int MemoryBackend::move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) {
   if (int e = take_failure()) return e;
   if (before_move) before_move(pid);
   if (to.empty())
     placement.erase(pid);
   else
     placement[pid] = to;
-  nice[pid] = n;
+  nice[pid] = traits.nice;
+  owner[pid] = traits.uid;
   return 0;
 }
 
-void MemoryBackend::process_forked(pid_t child, pid_t, const GroupPath& group, int n) {
+void MemoryBackend::process_forked(pid_t child, pid_t, const GroupPath& group,
+                                   const MemberTraits& traits) {
   placement[child] = group;
-  nice[child] = n;
+  nice[child] = traits.nice;
+  owner[child] = traits.uid;
 }
 
 void MemoryBackend::process_exited(pid_t pid) {
   placement.erase(pid);
   nice.erase(pid);
+  owner.erase(pid);
+}
+
+void MemoryBackend::process_uid_changed(pid_t pid, uid_t uid) {
+  if (placement.count(pid)) owner[pid] = uid;
+}
+
+int MemoryBackend::set_usernice(uid_t uid, int n) {
+  if (int e = take_failure()) return e;
+  if (n == 0)
+    usernice.erase(uid);
+  else
+    usernice[uid] = n;
+  return 0;
 }
 
 void MemoryBackend::process_reniced(pid_t pid, int n) {

@@ -23,10 +23,14 @@ class MemoryBackend : public Backend {
   int set_weight(const GroupPath& path, int weight) override;
   int set_policy(const GroupPath& path, std::string_view policy) override;
   int store_settings(const GroupPath& path, const GroupSettings& settings) override;
-  int move_process(pid_t pid, const GroupPath& to, int nice) override;
-  void process_forked(pid_t child, pid_t parent, const GroupPath& group, int nice) override;
+  int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
+  void process_forked(pid_t child, pid_t parent, const GroupPath& group,
+                      const MemberTraits& traits) override;
   void process_exited(pid_t pid) override;
   void process_reniced(pid_t pid, int nice) override;
+  void process_uid_changed(pid_t pid, uid_t uid) override;
+  std::map<uid_t, int> usernice_levels() override { return usernice; }
+  int set_usernice(uid_t uid, int nice) override;
   Usage group_usage(const GroupPath& path) override;
   void shutdown() override {}
 
@@ -37,6 +41,8 @@ class MemoryBackend : public Backend {
   std::map<GroupPath, GroupSettings> groups;
   std::map<pid_t, GroupPath> placement;  // absent: in 0
   std::map<pid_t, int> nice;
+  std::map<pid_t, uid_t> owner;  // as last told, for processes in guest groups
+  std::map<uid_t, int> usernice;
   std::map<GroupPath, Usage> usage;
 
  private:

@@ -52,14 +52,18 @@ class ScxBackend : public Backend {
   int store_settings(const GroupPath& p, const GroupSettings& s) override {
     return cg_->store_settings(p, s);
   }
-  int move_process(pid_t pid, const GroupPath& to, int nice) override {
-    return cg_->move_process(pid, to, nice);
+  int move_process(pid_t pid, const GroupPath& to, const MemberTraits& t) override {
+    return cg_->move_process(pid, to, t);
   }
-  void process_forked(pid_t child, pid_t parent, const GroupPath& g, int nice) override {
-    cg_->process_forked(child, parent, g, nice);
+  void process_forked(pid_t child, pid_t parent, const GroupPath& g,
+                      const MemberTraits& t) override {
+    cg_->process_forked(child, parent, g, t);
   }
   void process_exited(pid_t pid) override { cg_->process_exited(pid); }
   void process_reniced(pid_t pid, int nice) override { cg_->process_reniced(pid, nice); }
+  void process_uid_changed(pid_t pid, uid_t uid) override { cg_->process_uid_changed(pid, uid); }
+  std::map<uid_t, int> usernice_levels() override { return cg_->usernice_levels(); }
+  int set_usernice(uid_t uid, int nice) override { return cg_->set_usernice(uid, nice); }
   Usage group_usage(const GroupPath& path) override;
   std::optional<std::uint64_t> process_usage_usec(pid_t pid) override;
   void shutdown() override;

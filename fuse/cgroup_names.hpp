@@ -8,9 +8,11 @@ namespace fsched::cgnames {
 
 inline constexpr std::string_view kGroupPrefix = "fsched-";  // fsched-<group name>
 inline constexpr std::string_view kLeafPrefix = "proc-";     // proc-<n>: one process
+inline constexpr std::string_view kUserPrefix = "user-";     // user-<uid>: in user-fair groups
 inline constexpr const char* kSettingsXattr = "trusted.fsched.settings";
 inline constexpr const char* kHomeXattr = "trusted.fsched.home";
 inline constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
+inline constexpr const char* kUserniceXattr = "trusted.fsched.usernice";  // on cgroup_root
 inline constexpr std::size_t kMaxSpareLeaves = 8;
 
 }  // namespace fsched::cgnames

@@ -53,7 +53,10 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
       return 0;
     }
     case NodeKind::usernice_file:
-      return ENOENT;
+      // Everyone may write; the daemon decides by what is written
+      // (tree.set_usernice), as /proc/<pid>/oom_score_adj is checked.
+      fill(st, ino, S_IFREG | 0666, 0, 0, 1, host->ctime_sec);
+      return 0;
     case NodeKind::group_dir: {
       const Group* g = tree.group(node.id);
       if (!g) return ENOENT;
@@ -117,6 +120,10 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
         *out = Node{NodeKind::schedulers_dir, 0, 0};
         return 0;
       }
+      if (name == "usernice") {
+        *out = Node{NodeKind::usernice_file, 0, 0};
+        return 0;
+      }
       return ENOENT;
     case NodeKind::schedulers_dir: {
       auto policies = known_policies();
@@ -167,6 +174,7 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
       out->push_back({".", dir});
       out->push_back({"..", dir});
       out->push_back({"schedulers", Node{NodeKind::schedulers_dir, 0, 0}});
+      out->push_back({"usernice", Node{NodeKind::usernice_file, 0, 0}});
       out->push_back({"0", Node{NodeKind::group_dir, kHostGroup, 0}});
       return true;
     case NodeKind::schedulers_dir: {

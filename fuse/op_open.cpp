@@ -15,6 +15,7 @@ namespace fsched {
 
 namespace {
 bool writable_node(Node node) {
+  if (node.kind == NodeKind::usernice_file) return true;
   if (node.kind != NodeKind::group_file) return false;
   auto f = static_cast<GroupFile>(node.sub);
   return f == GroupFile::scheduler || f == GroupFile::cpu_weight || f == GroupFile::tasks;

@@ -31,11 +31,11 @@ int do_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, st
       gid_t gid = (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : static_cast<gid_t>(-1);
       if (int e = ctx.tree.chown_group(node.id, uid, gid, cred)) return e;
     }
-  } else if (node.kind == NodeKind::group_file) {
+  } else if (node.kind == NodeKind::group_file || node.kind == NodeKind::usernice_file) {
     if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) return EPERM;
     if (to_set & FUSE_SET_ATTR_SIZE) {
-      auto f = static_cast<GroupFile>(node.sub);
-      if (f == GroupFile::stats) return EACCES;
+      if (node.kind == NodeKind::group_file && static_cast<GroupFile>(node.sub) == GroupFile::stats)
+        return EACCES;
       struct stat st;
       if (int e = node_stat(ctx, node, &st)) return e;
       if (int e = check_access(st.st_mode, st.st_uid, st.st_gid, W_OK, cred)) return e;

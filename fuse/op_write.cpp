@@ -16,11 +16,17 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
   FsContext& ctx = context_of(req);
   auto handle = ctx.handles.get(fi->fh);
   if (!handle) return EBADF;
-  if (handle->node.kind != NodeKind::group_file) return EBADF;
   // A value continued at an offset would be half of a command.
   if (off != 0 && !handle->append) return EINVAL;
   std::string_view text(buf, size);
   const Cred cred = cred_of(req);
+  if (handle->node.kind == NodeKind::usernice_file) {
+    auto entry = parse_usernice(text);
+    if (!entry) return entry.error().code;
+    std::unique_lock lock(ctx.mu);
+    return ctx.tree.set_usernice(entry->uid, entry->nice, cred);
+  }
+  if (handle->node.kind != NodeKind::group_file) return EBADF;
   const GroupId id = handle->node.id;
   int err = 0;
   switch (static_cast<GroupFile>(handle->node.sub)) {

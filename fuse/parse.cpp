@@ -45,6 +45,24 @@ Result<pid_t> parse_pid(std::string_view text) {
   return static_cast<pid_t>(v);
 }
 
+Result<UserniceEntry> parse_usernice(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  auto line = trim(text);
+  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  std::size_t gap = 0;
+  while (gap < line.size() && !is_space(line[gap])) ++gap;
+  std::string_view uid_text = line.substr(0, gap);
+  std::string_view nice_text = trim(line.substr(gap));
+  long long uid = 0, nice = 0;
+  if (gap == line.size() || !parse_integer(uid_text, uid) || !parse_integer(nice_text, nice))
+    return make_error(EINVAL, "usernice takes one line: UID NICE");
+  // (uid_t)-1 means "no uid" to every system call.
+  if (uid < 0 || uid >= static_cast<long long>(static_cast<uid_t>(-1)))
+    return make_error(EINVAL, "not a uid");
+  if (nice < -20 || nice > 19) return make_error(ERANGE, "NICE must be within -20..19");
+  return UserniceEntry{static_cast<uid_t>(uid), static_cast<int>(nice)};
+}
+
 Result<std::string> parse_policy_name(std::string_view text) {
   if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
   auto name = trim(text);

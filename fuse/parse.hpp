@@ -24,6 +24,15 @@ Result<int> parse_weight(std::string_view text);
 // tasks: one decimal pid; EINVAL when malformed or not positive.
 Result<pid_t> parse_pid(std::string_view text);
 
+struct UserniceEntry {
+  uid_t uid = 0;
+  int nice = 0;
+};
+
+// usernice: one "UID NICE" line. EINVAL when malformed (not two integers,
+// a uid that is none), ERANGE when NICE is outside -20..19.
+Result<UserniceEntry> parse_usernice(std::string_view text);
+
 // scheduler: a policy name, shape checked only (EINVAL when empty or
 // holding spaces); whether it exists is the tree's business.
 Result<std::string> parse_policy_name(std::string_view text);

@@ -83,6 +83,12 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
           return std::nullopt;
       }
     }
+    case NodeKind::usernice_file: {
+      std::string out;
+      for (const auto& [uid, nice] : tree.usernice())
+        out += std::to_string(uid) + " " + std::to_string(nice) + "\n";
+      return out;
+    }
     case NodeKind::pid_file: {
       const Process* p = tree.process(static_cast<pid_t>(node.id));
       if (!p) return std::nullopt;

@@ -15,6 +15,12 @@
 
 namespace fsched {
 
+namespace {
+MemberTraits traits_of(const ProcessInfo& info) {
+  return MemberTraits{info.nice, info.uid};
+}
+}  // namespace
+
 Tree::Tree(Backend& backend, ProcessPinner pinner, Limits limits)
     : backend_(backend), pinner_(std::move(pinner)), limits_(limits) {
   Group host;
@@ -27,6 +33,7 @@ Tree::Tree(Backend& backend, ProcessPinner pinner, Limits limits)
 }
 
 void Tree::load(const std::vector<ProcessInfo>& processes) {
+  usernice_ = backend_.usernice_levels();
   for (const auto& d : backend_.discover()) {
     if (d.path.empty()) continue;
     GroupPath parent_path(d.path.begin(), d.path.end() - 1);
@@ -273,8 +280,7 @@ Process* Tree::adopt_pinned(const ProcessInfo& info) {
     return &procs_.at(info.pid);
   }
   // The owner may have changed since the watcher looked; the pin is newer.
-  it->second.info.uid = info.uid;
-  it->second.info.gid = info.gid;
+  process_ids_changed(info.pid, info.uid, info.gid);
   return &it->second;
 }
 
@@ -282,7 +288,7 @@ int Tree::move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred&
   const pid_t pid = p.info.pid;
   if (int e = may_move_process(p.info.uid, groups_.at(p.group), groups_.at(to), cred)) return e;
   if (p.group == to) return 0;
-  int e = backend_.move_process(pid, path_of(to), p.info.nice);
+  int e = backend_.move_process(pid, path_of(to), traits_of(p.info));
   if (!pin.alive()) {
     // It exited while we moved it. If its number already names another
     // process, our write may have moved that one: put it back.
@@ -311,7 +317,7 @@ void Tree::undo_recycled_move(pid_t pid) {
   Process& q = procs_.at(pid);
   GroupId home = kHostGroup;
   if (auto parent = procs_.find(info.ppid); parent != procs_.end()) home = parent->second.group;
-  if (q.group == home || backend_.move_process(pid, path_of(home), info.nice) != 0) return;
+  if (q.group == home || backend_.move_process(pid, path_of(home), traits_of(info)) != 0) return;
   changes_.push_back({q.group, std::to_string(pid)});
   groups_.at(q.group).procs.erase(pid);
   groups_.at(home).procs.insert(pid);
@@ -396,7 +402,7 @@ void Tree::process_forked(const ProcessInfo& child, pid_t parent) {
     if (auto id = find(*path)) g = *id;
   }
   process_appeared(child, g);
-  if (g != kHostGroup) backend_.process_forked(child.pid, parent, path_of(g), child.nice);
+  if (g != kHostGroup) backend_.process_forked(child.pid, parent, path_of(g), traits_of(child));
 }
 
 void Tree::process_found(const ProcessInfo& info) {
@@ -405,7 +411,7 @@ void Tree::process_found(const ProcessInfo& info) {
   if (auto path = backend_.locate(info.pid))
     if (auto id = find(*path)) g = *id;
   process_appeared(info, g);
-  if (g != kHostGroup) backend_.process_forked(info.pid, 0, path_of(g), info.nice);
+  if (g != kHostGroup) backend_.process_forked(info.pid, 0, path_of(g), traits_of(info));
 }
 
 void Tree::process_gone(pid_t pid) {
@@ -421,8 +427,25 @@ void Tree::process_gone(pid_t pid) {
 void Tree::process_ids_changed(pid_t pid, uid_t uid, gid_t gid) {
   auto it = procs_.find(pid);
   if (it == procs_.end()) return;
+  const bool new_owner = it->second.info.uid != uid;
   it->second.info.uid = uid;
   it->second.info.gid = gid;
+  if (new_owner && it->second.group != kHostGroup) backend_.process_uid_changed(pid, uid);
+}
+
+int Tree::set_usernice(uid_t uid, int nice, const Cred& cred) {
+  if (nice < kMinUsernice || nice > kMaxUsernice) return ERANGE;
+  auto it = usernice_.find(uid);
+  const int now = it == usernice_.end() ? 0 : it->second;
+  // As nice(2): a user may lower their own priority, only root raises it.
+  if (!cred.is_root() && (cred.uid != uid || nice < now)) return EPERM;
+  if (nice == now) return 0;
+  if (int e = backend_.set_usernice(uid, nice)) return e;
+  if (nice == 0)
+    usernice_.erase(uid);
+  else
+    usernice_[uid] = nice;
+  return 0;
 }
 
 void Tree::process_reniced(pid_t pid, int nice) {

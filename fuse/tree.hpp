@@ -25,6 +25,8 @@
 namespace fsched {
 
 using GroupId = std::uint32_t;
+inline constexpr int kMinUsernice = -20;
+inline constexpr int kMaxUsernice = 19;
 inline constexpr GroupId kHostGroup = 0;
 
 struct Group {
@@ -99,6 +101,11 @@ class Tree {
   int chmod_group(GroupId id, mode_t mode, const Cred& cred);
   // uid/gid of -1 leave that one as it is, as chown(2) does.
   int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);
+  // usernice: ERANGE outside -20..19; EPERM unless root, or the user
+  // raising their own level.
+  int set_usernice(uid_t uid, int nice, const Cred& cred);
+  // Every uid whose level is not 0.
+  const std::map<uid_t, int>& usernice() const { return usernice_; }
 
   // What the watcher saw.
   void process_appeared(const ProcessInfo& info, GroupId group);
@@ -133,6 +140,7 @@ class Tree {
   std::unordered_map<pid_t, Process> procs_;
   GroupId next_id_ = 1;
   std::vector<EntryChange> changes_;
+  std::map<uid_t, int> usernice_;
 };
 
 }  // namespace fsched

@@ -22,9 +22,9 @@ TEST_CASE_METHOD(TreeFixture, "the tree's layout", "[nodes]") {
   GroupId g = mk(kHostGroup, "guest");
   REQUIRE(tree.move_process(101, g, root) == 0);
 
-  CHECK(names(ctx, Node{}) == std::vector<std::string>{".", "..", "schedulers", "0"});
+  CHECK(names(ctx, Node{}) == std::vector<std::string>{".", "..", "schedulers", "usernice", "0"});
   CHECK(names(ctx, Node{NodeKind::schedulers_dir, 0, 0}) ==
-        std::vector<std::string>{".", "..", "fair", "idle"});
+        std::vector<std::string>{".", "..", "fair", "user-fair", "idle"});
   CHECK(names(ctx, Node{NodeKind::group_dir, kHostGroup, 0}) ==
         std::vector<std::string>{".", "..", "scheduler", "cpu.weight", "tasks", "stats", "guest",
                                  "100", "102"});
@@ -33,7 +33,8 @@ TEST_CASE_METHOD(TreeFixture, "the tree's layout", "[nodes]") {
 
   Node n;
   CHECK(resolve(ctx, Node{}, "0", &n) == 0);
-  CHECK(resolve(ctx, Node{}, "usernice", &n) == ENOENT);
+  CHECK(resolve(ctx, Node{}, "usernice", &n) == 0);
+  CHECK(n == Node{NodeKind::usernice_file, 0, 0});
   CHECK(resolve(ctx, Node{NodeKind::group_dir, kHostGroup, 0}, "101", &n) == ENOENT);
   REQUIRE(resolve(ctx, Node{NodeKind::group_dir, g, 0}, "101", &n) == 0);
   CHECK(n == Node{NodeKind::pid_dir, 101, 0});
