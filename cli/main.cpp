@@ -1,0 +1,136 @@
+// fsched: the command-line side of the sched-groups tree.
+//   fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]
+//   fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]
+//   fsched usernice [--mount DIR] [NICE UID]
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli_error.hpp"
+#include "spawn.hpp"
+#include "top.hpp"
+#include "usernice_cmd.hpp"
+
+using namespace fsched::cli;
+
+namespace {
+const char* kUsage =
+    "usage: fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]\n"
+    "       fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]\n"
+    "       fsched usernice [--mount DIR] [NICE UID]\n"
+    "\n"
+    "top       per group, each user's CPU and their processes (q quits, space toggles\n"
+    "          real time / CPU time, + and - change the interval); -b: plain text,\n"
+    "          -n N: N screens then exit, -a: idle processes of 0 too\n"
+    "spawn     start each `UID PROGRAM [ARGS]` line of CONF as that uid (root only);\n"
+    "          CONF defaults to spawn.conf beside this program, relative programs are\n"
+    "          found beside CONF; --group starts them in a group (0/fs); all are\n"
+    "          killed after --time seconds (120; 0 never)\n"
+    "usernice  set a user's nice level (-20..19) for user-fair groups; no arguments:\n"
+    "          print the levels\n"
+    "The tree is --mount DIR, $FSCHED_MOUNT, or the fschedfs mount found.\n";
+
+double number(const std::string& flag, const std::string& v) {
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || d < 0)
+    throw CliError(flag + " takes a number, not \"" + v + "\"");
+  return d;
+}
+
+struct Args {
+  std::vector<std::string> words;
+  size_t i = 0;
+  bool more() const { return i < words.size(); }
+  const std::string& peek() const { return words[i]; }
+  std::string take(const std::string& flag) {
+    if (i + 1 >= words.size()) throw CliError(flag + " needs a value");
+    ++i;
+    return words[i++];
+  }
+};
+
+int run(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  Args a{std::vector<std::string>(argv + 2, argv + argc)};
+  std::vector<std::string> rest;
+  std::string mount;
+  if (cmd == "top") {
+    TopOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "-b") {
+        o.batch = true;
+        ++a.i;
+      } else if (w == "-a") {
+        o.all = true;
+        ++a.i;
+      } else if (w == "-n") {
+        o.iterations = static_cast<int>(number(w, a.take(w)));
+      } else if (w == "--mount") {
+        o.mount = a.take(w);
+      } else if (w.size() > 1 && w[0] == '-') {
+        throw CliError("top: unknown option " + w);
+      } else {
+        rest.push_back(w);
+        ++a.i;
+      }
+    }
+    if (rest.size() > 1) throw CliError("top takes one INTERVAL");
+    if (!rest.empty()) o.interval = number("INTERVAL", rest[0]);
+    if (o.interval < 0.1) throw CliError("INTERVAL must be at least 0.1 s");
+    return run_top(o);
+  }
+  if (cmd == "spawn") {
+    SpawnOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "--group" || w == "-g") {
+        o.group = a.take(w);
+      } else if (w == "--time" || w == "-t") {
+        o.seconds = number(w, a.take(w));
+      } else if (w == "--mount") {
+        o.mount = a.take(w);
+      } else if (w.size() > 1 && w[0] == '-') {
+        throw CliError("spawn: unknown option " + w);
+      } else {
+        rest.push_back(w);
+        ++a.i;
+      }
+    }
+    if (rest.size() > 1) throw CliError("spawn takes one CONF");
+    if (!rest.empty()) o.conf = rest[0];
+    return run_spawn(o);
+  }
+  if (cmd == "usernice") {
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "--mount") {
+        mount = a.take(w);
+      } else {
+        rest.push_back(w);  // NICE may be negative: not an option
+        ++a.i;
+      }
+    }
+    if (rest.empty()) return print_usernice(mount);
+    if (rest.size() != 2) throw CliError("usage: fsched usernice NICE UID");
+    return run_usernice(mount, rest[0], rest[1]);
+  }
+  throw CliError("unknown command \"" + cmd + "\" (top, spawn, usernice)");
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const CliError& e) {
+    std::fprintf(stderr, "fsched: %s\n", e.what());
+    return 1;
+  }
+}

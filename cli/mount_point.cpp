@@ -1,0 +1,79 @@
+#include "mount_point.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli_error.hpp"
+
+namespace fsched::cli {
+
+namespace {
+// mountinfo escapes spaces and the like as \ooo.
+std::string unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      int v = 0;
+      bool ok = true;
+      for (std::size_t k = 1; k <= 3; ++k) {
+        char c = s[i + k];
+        if (c < '0' || c > '7') ok = false;
+        v = v * 8 + (c - '0');
+      }
+      if (ok) {
+        out += static_cast<char>(v);
+        i += 3;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+bool is_tree(const std::string& dir) {
+  struct stat st;
+  return ::stat((dir + "/0/tasks").c_str(), &st) == 0;
+}
+}  // namespace
+
+std::vector<std::string> fschedfs_mounts(std::string_view mountinfo) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(mountinfo)};
+  std::string line;
+  while (std::getline(in, line)) {
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream left(line.substr(0, dash)), right(line.substr(dash + 3));
+    std::string id, parent, dev, root, point, type;
+    if (!(left >> id >> parent >> dev >> root >> point) || !(right >> type)) continue;
+    if (type == "fuse.fschedfs") out.push_back(unescape(point));
+  }
+  return out;
+}
+
+std::string find_mount(const std::string& given) {
+  std::string dir = given;
+  if (dir.empty())
+    if (const char* env = std::getenv("FSCHED_MOUNT"); env && *env) dir = env;
+  if (!dir.empty()) {
+    if (!is_tree(dir)) throw CliError(dir + " is not a mounted sched-groups tree (no 0/tasks)");
+    return dir;
+  }
+  std::ifstream f("/proc/self/mountinfo");
+  std::stringstream text;
+  text << f.rdbuf();
+  auto mounts = fschedfs_mounts(text.str());
+  if (mounts.empty())
+    throw CliError(
+        "no fschedfs mount found: mount one (fschedfs /run/sched-groups) or give --mount DIR");
+  if (std::find(mounts.begin(), mounts.end(), "/run/sched-groups") != mounts.end())
+    return "/run/sched-groups";
+  return mounts.front();
+}
+
+}  // namespace fsched::cli

@@ -1,0 +1,21 @@
+// fsched top: the fair-share assignment's monitor over the sched-groups
+// tree. Keys: q quits, space toggles real time / CPU time, + and - change
+// the interval. -b prints plain text for scripts.
+#pragma once
+
+#include <string>
+
+namespace fsched::cli {
+
+struct TopOptions {
+  std::string mount;
+  double interval = 2.0;
+  bool batch = false;
+  int iterations = 0;  // 0: until q (or forever in batch mode)
+  bool all = false;
+  bool cpu_time = false;
+};
+
+int run_top(const TopOptions& options);
+
+}  // namespace fsched::cli

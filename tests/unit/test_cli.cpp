@@ -1,0 +1,116 @@
+// The fsched command's pure parts: the assignment's spawn rules, finding
+// the mount, and top's arithmetic.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "cli_error.hpp"
+#include "mount_point.hpp"
+#include "spawn_conf.hpp"
+#include "top_report.hpp"
+
+using namespace fsched::cli;
+
+namespace {
+long no_users(const std::string&) {
+  return -1;
+}
+long only_alice(const std::string& name) {
+  return name == "alice" ? 1000 : -1;
+}
+}  // namespace
+
+TEST_CASE("spawn finds CONF as the assignment says", "[cli][spawn]") {
+  CHECK(conf_path("", "/home/me", "/opt/fsched/bin") == "/opt/fsched/bin/spawn.conf");
+  CHECK(conf_path("my.conf", "/home/me", "/opt/fsched/bin") == "/home/me/my.conf");
+  CHECK(conf_path("sub/my.conf", "/home/me", "/x") == "/home/me/sub/my.conf");
+  CHECK(conf_path("/etc/fs.conf", "/home/me", "/x") == "/etc/fs.conf");
+}
+
+TEST_CASE("spawn takes relative programs from CONF's directory", "[cli][spawn]") {
+  auto lines = parse_spawn_conf(
+      "# the assignment's sample\n9000 piglet\n\n9001 /usr/bin/yes  y\nalice bin/io /srv\n",
+      "/home/me/exp/spawn.conf", only_alice);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].uid == 9000);
+  CHECK(lines[0].program == "/home/me/exp/piglet");
+  CHECK(lines[0].args == std::vector<std::string>{"piglet"});
+  CHECK(lines[0].line_no == 2);
+  CHECK(lines[1].program == "/usr/bin/yes");
+  CHECK(lines[1].args == std::vector<std::string>{"/usr/bin/yes", "y"});
+  CHECK(lines[2].uid == 1000);
+  CHECK(lines[2].program == "/home/me/exp/bin/io");
+}
+
+TEST_CASE("spawn refuses a bad CONF naming the line", "[cli][spawn]") {
+  auto message = [](const char* text) {
+    try {
+      parse_spawn_conf(text, "c.conf", no_users);
+    } catch (const CliError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(message("9000 piglet\n9001\n") == "c.conf:2: expected UID PROGRAM [ARGS], got \"9001\"");
+  CHECK(message("bob piglet\n") == "c.conf:1: no user named \"bob\"");
+  CHECK(message("4294967295 piglet\n") == "c.conf:1: uid 4294967295 is out of range");
+  CHECK(message("# nothing\n\n") == "c.conf: no UID PROGRAM lines");
+}
+
+TEST_CASE("the tree's mounts are found in mountinfo", "[cli]") {
+  const char* info =
+      "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+      "41 26 0:38 / /run/sched\\040groups rw,nosuid - fuse.fschedfs fschedfs rw\n"
+      "42 26 0:39 / /mnt/other rw - fuse.sshfs x rw\n"
+      "43 26 0:40 / /tmp/m rw shared:5 - fuse.fschedfs fschedfs rw\n";
+  CHECK(fschedfs_mounts(info) == std::vector<std::string>{"/run/sched groups", "/tmp/m"});
+}
+
+TEST_CASE("top: each user's share of real time and of CPU time", "[cli][top]") {
+  Sample a, b;
+  a.when_sec = 10;
+  b.when_sec = 12;  // 2 s
+  auto proc = [](pid_t pid, uid_t uid, std::uint64_t usec) {
+    ProcSample p;
+    p.pid = pid;
+    p.uid = uid;
+    p.comm = "piglet";
+    p.usage_usec = usec;
+    p.user_usec = usec;
+    return p;
+  };
+  a.groups = {
+      GroupSample{"0", "fair", 100, {proc(1, 0, 0), proc(2, 0, 5)}},
+      GroupSample{
+          "0/fs", "user-fair", 100, {proc(10, 9000, 0), proc(11, 9000, 0), proc(12, 9001, 0)}}};
+  b.groups = {GroupSample{"0", "fair", 100, {proc(1, 0, 0), proc(2, 0, 5)}},
+              GroupSample{"0/fs",
+                          "user-fair",
+                          100,
+                          {proc(10, 9000, 250'000), proc(11, 9000, 250'000),
+                           proc(12, 9001, 500'000), proc(13, 9001, 1)}}};
+  b.usernice[9000] = -5;
+  auto rows = make_report(a, b, {}, default_user_name);
+  // 0's idle processes are left out; 13 is new (no earlier count).
+  REQUIRE(rows.size() == 7);
+  CHECK(rows[0].label == "0 (fair)");
+  CHECK(rows[0].pct.total == Approx(0));
+  CHECK(rows[1].label == "0/fs (user-fair, weight 100)");
+  CHECK(rows[1].pct.total == Approx(50));
+  CHECK(rows[2].label == "User 9000 (usernice -5)");
+  CHECK(rows[2].pct.total == Approx(25));
+  CHECK(rows[3].label == "(piglet) 10");
+  CHECK(rows[3].pct.total == Approx(12.5));
+  CHECK(rows[5].label == "User 9001");
+  CHECK(rows[6].pct.total == Approx(25));
+
+  ReportOptions cpu;
+  cpu.cpu_time = true;
+  rows = make_report(a, b, cpu, default_user_name);
+  CHECK(rows[2].pct.total == Approx(50));
+  CHECK(rows[5].pct.total == Approx(50));
+  CHECK(format_pct(rows[2].pct) == " 50.0% ( 50.0%,   0.0%)");
+
+  ReportOptions all;
+  all.all = true;
+  CHECK(make_report(a, b, all, default_user_name).size() == 10);
+}
