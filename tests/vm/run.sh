@@ -21,7 +21,10 @@ fi
 echo "kernel: $kernel"
 
 files=("$build/fuse/fschedfs" "$build/tests/integration_tests")
-for tool in fusermount3 umount taskset; do files+=("$(command -v "$tool")"); done
+# The fsched command with its workloads and the assignment's spawn.conf
+# beside it, as spawn's path rules want.
+files+=("$build/cli/fsched" "$build/cli/piglet" "$build/cli/io" "$build/cli/spawn.conf")
+for tool in fusermount3 umount taskset setpriv; do files+=("$(command -v "$tool")"); done
 
 total=0 passed=0 failed=0 status=0
 for backend in ${FSCHED_VM_BACKENDS:-scx cgroup}; do

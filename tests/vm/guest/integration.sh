@@ -1,12 +1,13 @@
 # Guest script for tests/vm/boot.sh: the root integration suite on cgroup v2
 # (which the build host cannot offer), against the backend named by
 # FSCHED_TEST_BACKEND (cgroup or scx; FSCHED_VM_ENV carries it in).
-# Needs /opt/fschedfs and /opt/integration_tests in the initramfs.
+# Needs /opt/fschedfs, /opt/integration_tests and the fsched command
+# (fsched, piglet, io, spawn.conf) in /opt of the initramfs.
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
 echo "cgroup2, subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)," \
   "backend ${FSCHED_TEST_BACKEND:-auto}"
-export FSCHEDFS=/opt/fschedfs PATH=/opt:$PATH
+export FSCHEDFS=/opt/fschedfs FSCHED_CLI=/opt PATH=/opt:$PATH
 cd /tmp && /opt/integration_tests --use-colour no ${FSCHED_TEST_ARGS:-}
 rc=$?
 echo "sched_ext state after the suite: $(cat /sys/kernel/sched_ext/state)"

@@ -1,0 +1,112 @@
+#include "cli_run.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace it {
+
+std::string cli_dir() {
+  const char* d = std::getenv("FSCHED_CLI");
+  return d ? d : "";
+}
+
+std::string cli_skip_reason() {
+  const std::string d = cli_dir();
+  if (d.empty()) return "FSCHED_CLI does not name the directory of the built fsched";
+  for (const char* f : {"fsched", "piglet", "io"})
+    if (::access((d + "/" + f).c_str(), X_OK) != 0) return d + "/" + f + " is missing";
+  return "";
+}
+
+Command::Command(const std::vector<std::string>& argv, const Options& o) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::setsid();
+    ::dup2(p[1], 1);
+    ::dup2(p[1], 2);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, 0);
+    if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
+    if (o.cpu0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(0, &set);
+      ::sched_setaffinity(0, sizeof set, &set);
+    }
+    if (o.uid != 0) {
+      if (::setgroups(0, nullptr) != 0 || ::setgid(o.uid) != 0 || ::setuid(o.uid) != 0)
+        ::_exit(126);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(p[1]);
+  fd_ = p[0];
+  ::fcntl(fd_, F_SETFL, O_NONBLOCK);
+}
+
+Command::~Command() {
+  if (status_ < 0 && pid_ > 0) {
+    // spawn kills what it started on SIGTERM; give it the chance.
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 30 && ::waitpid(pid_, nullptr, WNOHANG) == 0; ++i) ::usleep(100000);
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  if (fd_ >= 0) ::close(fd_);
+}
+
+const std::string& Command::poll_output() {
+  char buf[4096];
+  ssize_t n;
+  while (fd_ >= 0 && (n = ::read(fd_, buf, sizeof buf)) > 0)
+    out_.append(buf, static_cast<size_t>(n));
+  return out_;
+}
+
+int Command::wait() {
+  if (status_ >= 0 || pid_ <= 0) return status_;
+  for (;;) {
+    pollfd p{fd_, POLLIN, 0};
+    ::poll(&p, 1, 100);
+    poll_output();
+    int ws = 0;
+    if (::waitpid(pid_, &ws, WNOHANG) == pid_) {
+      poll_output();
+      status_ = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+      return status_;
+    }
+  }
+}
+
+void Command::terminate(int sig) {
+  if (status_ < 0 && pid_ > 0) ::kill(pid_, sig);
+}
+
+bool put_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+  return static_cast<bool>(f);
+}
+
+int run(const std::vector<std::string>& argv, std::string* out, const Command::Options& o) {
+  Command c(argv, o);
+  int rc = c.wait();
+  if (out) *out = c.out();
+  return rc;
+}
+
+}  // namespace it

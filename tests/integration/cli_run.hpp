@@ -1,0 +1,63 @@
+// Running the fsched command and its workloads from tests: $FSCHED_CLI is
+// the directory holding fsched, piglet, io and spawn.conf (build/cli).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace it {
+
+// Empty when the CLI can be run, else why not.
+std::string cli_skip_reason();
+std::string cli_dir();
+
+// A command running in a session of its own, stdout and stderr into one
+// pipe; killed (its whole session) when dropped.
+class Command {
+ public:
+  struct Options {
+    std::string cwd;
+    bool cpu0 = false;  // pinned to CPU 0, as every share test
+    uid_t uid = 0;      // run as this uid when not 0
+  };
+  Command(const std::vector<std::string>& argv, const Options& options);
+  ~Command();
+  Command(const Command&) = delete;
+  Command& operator=(const Command&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Waits for the exit; the output so far is in out().
+  int wait();
+  // Reads what is there now (non-blocking).
+  const std::string& poll_output();
+  const std::string& out() const { return out_; }
+  void terminate(int sig);
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  int status_ = -1;
+  std::string out_;
+};
+
+inline Command::Options in_dir(std::string cwd, bool cpu0 = false) {
+  Command::Options o;
+  o.cwd = std::move(cwd);
+  o.cpu0 = cpu0;
+  return o;
+}
+inline Command::Options as_uid(uid_t uid) {
+  Command::Options o;
+  o.uid = uid;
+  return o;
+}
+
+// Creates (or replaces) a file with this text; false on failure.
+bool put_file(const std::string& path, const std::string& text);
+
+// Runs to the end; returns the exit status, output in *out.
+int run(const std::vector<std::string>& argv, std::string* out, const Command::Options& o = {});
+
+}  // namespace it

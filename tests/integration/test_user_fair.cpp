@@ -1,0 +1,237 @@
+// user-fair, usernice and the fsched command, against the real kernel:
+// the fair-share assignment's experiments, run with its own tools.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "cli_run.hpp"
+#include "harness.hpp"
+
+using namespace it;
+
+namespace {
+constexpr double kTolerance = 3.0;  // percentage points
+constexpr double kWindow = 5.0;     // seconds
+
+#define SKIP_UNLESS_READY()                           \
+  do {                                                \
+    if (auto why = skip_reason(); !why.empty()) {     \
+      WARN("skipped: " << why);                       \
+      return;                                         \
+    }                                                 \
+    if (auto why = cli_skip_reason(); !why.empty()) { \
+      WARN("skipped: " << why);                       \
+      return;                                         \
+    }                                                 \
+  } while (0)
+
+std::vector<pid_t> tasks_of(const std::string& group) {
+  std::vector<pid_t> out;
+  std::istringstream in(read_file(group + "/tasks"));
+  for (pid_t p; in >> p;) out.push_back(p);
+  return out;
+}
+
+long stat_value(const std::string& stats_text, const std::string& key) {
+  std::istringstream in(stats_text);
+  std::string k, v;
+  while (in >> k >> v)
+    if (k == key) return std::atol(v.c_str());
+  return -1;
+}
+
+// Each uid's part of what the processes used, from measure_shares.
+std::map<long, double> user_shares(const std::string& group, const std::vector<pid_t>& pids,
+                                   double seconds) {
+  std::vector<long> uid;
+  for (pid_t p : pids)
+    uid.push_back(stat_value(read_file(group + "/" + std::to_string(p) + "/stats"), "uid"));
+  auto sh = measure_shares(pids, seconds);
+  std::map<long, double> out;
+  for (std::size_t i = 0; i < pids.size(); ++i) out[uid[i]] += sh[i];
+  return out;
+}
+
+// Waits until spawn's processes are in the group and run as their uids.
+std::vector<pid_t> wait_spawned(const std::string& group, std::size_t n) {
+  std::vector<pid_t> pids;
+  wait_until(
+      [&] {
+        pids = tasks_of(group);
+        if (pids.size() != n) return false;
+        for (pid_t p : pids)
+          if (stat_value(read_file(group + "/" + std::to_string(p) + "/stats"), "uid") == 0)
+            return false;
+        return true;
+      },
+      10.0);
+  return pids;
+}
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/fsched-cli-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  ::chmod(tmpl, 0755);
+  return tmpl;
+}
+}  // namespace
+
+TEST_CASE("3 piglets of 9000 and 2 of 9001: fair 60/40, user-fair 50/50, usernice -5 75/25",
+          "[user-fair][shares]") {
+  SKIP_UNLESS_READY();
+  MountedTree t;
+  const std::string fs = t.m + "0/fs";
+  REQUIRE(mkdir_errno(fs) == 0);
+  // No CONF: the assignment's spawn.conf beside fsched, its piglets beside it.
+  Command spawn({cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt()},
+                in_dir("/", true));
+  auto pids = wait_spawned(fs, 5);
+  REQUIRE(pids.size() == 5);
+  INFO(spawn.poll_output());
+
+  auto fair = user_shares(fs, pids, kWindow);
+  WARN("fair measured: 9000 " << fair[9000] << " / 9001 " << fair[9001]);
+  CHECK(fair[9000] == Approx(60).margin(kTolerance));
+  CHECK(fair[9001] == Approx(40).margin(kTolerance));
+
+  REQUIRE(write_file(fs + "/scheduler", "user-fair\n") == 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto uf = user_shares(fs, pids, kWindow);
+  WARN("user-fair measured: 9000 " << uf[9000] << " / 9001 " << uf[9001]);
+  CHECK(uf[9000] == Approx(50).margin(kTolerance));
+  CHECK(uf[9001] == Approx(50).margin(kTolerance));
+
+  std::string out;
+  REQUIRE(run({cli_dir() + "/fsched", "usernice", "-5", "9000", "--mount", t.d.mnt()}, &out) == 0);
+  CHECK(read_file(t.m + "usernice") == "9000 -5\n");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto un = user_shares(fs, pids, kWindow);
+  // nice -5 weighs 3121 against nice 0's 1024.
+  const double expect = 100.0 * 3121 / (3121 + 1024);
+  WARN("usernice -5 measured: 9000 " << un[9000] << " / 9001 " << un[9001] << " (ideal " << expect
+                                     << ")");
+  CHECK(un[9000] == Approx(expect).margin(kTolerance));
+  CHECK(un[9001] == Approx(100 - expect).margin(kTolerance));
+
+  // Back to fair: members stay, the users' directories go.
+  REQUIRE(write_file(fs + "/scheduler", "fair\n") == 0);
+  CHECK(tasks_of(fs).size() == 5);
+  for (pid_t p : pids) CHECK(cpu_cgroup_of(p).find("/user-") == std::string::npos);
+  REQUIRE(run({cli_dir() + "/fsched", "usernice", "0", "9000", "--mount", t.d.mnt()}, &out) == 0);
+  CHECK(read_file(t.m + "usernice").empty());
+}
+
+TEST_CASE("a setuid process in a user-fair group is re-placed under its new owner", "[user-fair]") {
+  SKIP_UNLESS_READY();
+  MountedTree t;
+  const std::string fs = t.m + "0/fs";
+  REQUIRE(mkdir_errno(fs) == 0);
+  REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
+  UserProcess p(0);
+  REQUIRE(write_file(fs + "/tasks", std::to_string(p.pid())) == 0);
+  CHECK(cpu_cgroup_of(p.pid()).find("/user-0/") != std::string::npos);
+  // A root shell that becomes 9002, as spawn's children do after fork.
+  Command c({"/bin/sh", "-c",
+             "echo $$ > " + fs +
+                 "/tasks && exec setpriv --reuid=9002 "
+                 "--regid=9002 --clear-groups sleep 30"},
+            {});
+  auto start = std::chrono::steady_clock::now();
+  bool moved = wait_until(
+      [&] { return cpu_cgroup_of(c.pid()).find("/user-9002/") != std::string::npos; }, 2.0);
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  INFO(c.poll_output());
+  REQUIRE(moved);
+  WARN("re-placed under user-9002 within " << ms.count() << " ms of the command's start");
+  CHECK(stat_value(read_file(fs + "/" + std::to_string(c.pid()) + "/stats"), "uid") == 9002);
+}
+
+TEST_CASE("in a user-fair group a child group competes beside the users", "[user-fair][shares]") {
+  SKIP_UNLESS_READY();
+  MountedTree t;
+  const std::string fs = t.m + "0/fs";
+  REQUIRE(mkdir_errno(fs) == 0);
+  REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
+  REQUIRE(mkdir_errno(fs + "/sub") == 0);
+  const std::string dir = temp_dir();
+  const std::string piglet = cli_dir() + "/piglet";
+  // Users 9000 (two piglets) and 9001 (one), and group sub (one of 9000):
+  // three competitors, a third each.
+  put_file(dir + "/three.conf",
+           "9000 " + piglet + "\n9000 " + piglet + "\n9001 " + piglet + "\n9000 " + piglet + "\n");
+  Command spawn({cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(),
+                 dir + "/three.conf"},
+                in_dir("/", true));
+  auto pids = wait_spawned(fs, 4);
+  REQUIRE(pids.size() == 4);
+  const pid_t in_sub = pids.back();
+  REQUIRE(rename_errno(fs + "/" + std::to_string(in_sub), fs + "/sub/" + std::to_string(in_sub)) ==
+          0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto sh = measure_shares(pids, kWindow);
+  const double u9000 = sh[0] + sh[1], u9001 = sh[2], sub = sh[3];
+  WARN("user 9000 / user 9001 / group sub measured: " << u9000 << " / " << u9001 << " / " << sub);
+  CHECK(u9000 == Approx(100.0 / 3).margin(kTolerance));
+  CHECK(u9001 == Approx(100.0 / 3).margin(kTolerance));
+  CHECK(sub == Approx(100.0 / 3).margin(kTolerance));
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io gets its demand",
+          "[user-fair][io]") {
+  SKIP_UNLESS_READY();
+  MountedTree t;
+  const std::string fs = t.m + "0/fs";
+  REQUIRE(mkdir_errno(fs) == 0);
+  REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
+  const std::string dir = temp_dir();
+  const std::string io = cli_dir() + "/io";
+  const std::string piglet = cli_dir() + "/piglet";
+  put_file(dir + "/io.conf", "9000 " + io + " /usr\n");
+  put_file(dir + "/both.conf", "9000 " + io + " /usr\n9001 " + piglet + "\n");
+
+  // io's demand: what it uses of CPU 0 when alone.
+  double demand = 0;
+  {
+    Command alone(
+        {cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(), dir + "/io.conf"},
+        in_dir("/", true));
+    auto pids = wait_spawned(fs, 1);
+    REQUIRE(pids.size() == 1);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto before = cpu_usec(pids[0]);
+    std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
+    demand = 100.0 * static_cast<double>(cpu_usec(pids[0]) - before) / (kWindow * 1e6);
+  }
+  wait_until([&] { return tasks_of(fs).empty(); }, 5.0);
+
+  Command both(
+      {cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(), dir + "/both.conf"},
+      in_dir("/", true));
+  auto pids = wait_spawned(fs, 2);
+  REQUIRE(pids.size() == 2);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::vector<std::uint64_t> before{cpu_usec(pids[0]), cpu_usec(pids[1])};
+  std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
+  auto pct = [&](int i) {
+    return 100.0 * static_cast<double>(cpu_usec(pids[i]) - before[i]) / (kWindow * 1e6);
+  };
+  const bool io_first =
+      stat_value(read_file(fs + "/" + std::to_string(pids[0]) + "/stats"), "uid") == 9000;
+  const double io_pct = pct(io_first ? 0 : 1), pig_pct = pct(io_first ? 1 : 0);
+  WARN("io alone used " << demand << " % of CPU 0; beside a piglet: io " << io_pct << " %, piglet "
+                        << pig_pct << " %");
+  // The piglet user keeps at least its half; io gets what it asks for, up
+  // to its half (the kernel's wakeup latency costs it a little).
+  CHECK(pig_pct >= 50 - kTolerance);
+  CHECK(io_pct <= 50 + kTolerance);
+  CHECK(io_pct >= std::min(demand, 50.0) * 0.7);
+  std::system(("rm -rf " + dir).c_str());
+}
