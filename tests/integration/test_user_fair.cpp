@@ -2,6 +2,7 @@
 // the fair-share assignment's experiments, run with its own tools.
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -137,20 +138,43 @@ TEST_CASE("a setuid process in a user-fair group is re-placed under its new owne
   UserProcess p(0);
   REQUIRE(write_file(fs + "/tasks", std::to_string(p.pid())) == 0);
   CHECK(cpu_cgroup_of(p.pid()).find("/user-0/") != std::string::npos);
-  // A root shell that becomes 9002, as spawn's children do after fork.
-  Command c({"/bin/sh", "-c",
-             "echo $$ > " + fs +
-                 "/tasks && exec setpriv --reuid=9002 "
-                 "--regid=9002 --clear-groups sleep 30"},
-            {});
+  // A root process that joins, then becomes 9002, as spawn's children do.
+  pid_t child = ::fork();
+  if (child == 0) {
+    const std::string me = std::to_string(::getpid());
+    if (write_file(fs + "/tasks", me) != 0) ::_exit(1);
+    ::usleep(300000);
+    if (::setresgid(9002, 9002, 9002) != 0 || ::setresuid(9002, 9002, 9002) != 0) ::_exit(2);
+    ::sleep(30);
+    ::_exit(0);
+  }
+  REQUIRE(child > 0);
+  struct Reap {
+    pid_t pid;
+    ~Reap() {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reap{child};
+  REQUIRE(
+      wait_until([&] { return cpu_cgroup_of(child).find("/user-0/") != std::string::npos; }, 2.0));
+  // From the moment /proc shows the new uid to the moment the cgroup does.
+  auto uid_now = [&] {
+    auto text = read_file("/proc/" + std::to_string(child) + "/status");
+    auto at = text.find("Uid:");
+    return at == std::string::npos ? -1L : std::atol(text.c_str() + at + 4);
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (uid_now() != 9002 && std::chrono::steady_clock::now() < deadline) ::usleep(500);
   auto start = std::chrono::steady_clock::now();
-  bool moved = wait_until(
-      [&] { return cpu_cgroup_of(c.pid()).find("/user-9002/") != std::string::npos; }, 2.0);
+  bool moved = false;
+  while (!(moved = cpu_cgroup_of(child).find("/user-9002/") != std::string::npos) &&
+         std::chrono::steady_clock::now() < deadline)
+    ::usleep(500);
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-  INFO(c.poll_output());
   REQUIRE(moved);
-  WARN("re-placed under user-9002 within " << ms.count() << " ms of the command's start");
-  CHECK(stat_value(read_file(fs + "/" + std::to_string(c.pid()) + "/stats"), "uid") == 9002);
+  WARN("re-placed under user-9002 " << ms.count() << " ms after /proc showed its setuid");
+  CHECK(stat_value(read_file(fs + "/" + std::to_string(child) + "/stats"), "uid") == 9002);
 }
 
 TEST_CASE("in a user-fair group a child group competes beside the users", "[user-fair][shares]") {
@@ -194,8 +218,11 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   const std::string dir = temp_dir();
   const std::string io = cli_dir() + "/io";
   const std::string piglet = cli_dir() + "/piglet";
-  put_file(dir + "/io.conf", "9000 " + io + " /usr\n");
-  put_file(dir + "/both.conf", "9000 " + io + " /usr\n9001 " + piglet + "\n");
+  // io reads the tree above the programs: the build directory here, the
+  // whole initramfs in the VM (where it is all in memory, so io is CPU-bound).
+  const std::string files = cli_dir() + "/..";
+  put_file(dir + "/io.conf", "9000 " + io + " " + files + "\n");
+  put_file(dir + "/both.conf", "9000 " + io + " " + files + "\n9001 " + piglet + "\n");
 
   // io's demand: what it uses of CPU 0 when alone.
   double demand = 0;
@@ -209,6 +236,8 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
     auto before = cpu_usec(pids[0]);
     std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
     demand = 100.0 * static_cast<double>(cpu_usec(pids[0]) - before) / (kWindow * 1e6);
+    INFO(alone.poll_output());
+    REQUIRE(tasks_of(fs).size() == 1);  // io still reading
   }
   wait_until([&] { return tasks_of(fs).empty(); }, 5.0);
 
@@ -220,6 +249,8 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   std::this_thread::sleep_for(std::chrono::seconds(1));
   std::vector<std::uint64_t> before{cpu_usec(pids[0]), cpu_usec(pids[1])};
   std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
+  INFO(both.poll_output());
+  REQUIRE(tasks_of(fs).size() == 2);
   auto pct = [&](int i) {
     return 100.0 * static_cast<double>(cpu_usec(pids[i]) - before[i]) / (kWindow * 1e6);
   };
