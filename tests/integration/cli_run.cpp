@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,6 +95,20 @@ int Command::wait() {
 
 void Command::terminate(int sig) {
   if (status_ < 0 && pid_ > 0) ::kill(pid_, sig);
+}
+
+std::vector<pid_t> tasks_of(const std::string& group_dir) {
+  std::vector<pid_t> out;
+  std::ifstream in(group_dir + "/tasks");
+  for (pid_t p; in >> p;) out.push_back(p);
+  return out;
+}
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/fsched-cli-XXXXXX";
+  if (!::mkdtemp(tmpl)) return "/tmp";
+  ::chmod(tmpl, 0755);
+  return tmpl;
 }
 
 bool put_file(const std::string& path, const std::string& text) {

@@ -57,6 +57,25 @@ inline Command::Options as_uid(uid_t uid) {
 // Creates (or replaces) a file with this text; false on failure.
 bool put_file(const std::string& path, const std::string& text);
 
+// The pids in a group's tasks file.
+std::vector<pid_t> tasks_of(const std::string& group_dir);
+// A fresh directory under /tmp, mode 0755 (spawned users must reach their
+// programs in it).
+std::string temp_dir();
+
+// Tests that run the CLI return early, saying why, where they cannot.
+#define SKIP_UNLESS_CLI_READY()                             \
+  do {                                                      \
+    if (auto why = ::it::skip_reason(); !why.empty()) {     \
+      WARN("skipped: " << why);                             \
+      return;                                               \
+    }                                                       \
+    if (auto why = ::it::cli_skip_reason(); !why.empty()) { \
+      WARN("skipped: " << why);                             \
+      return;                                               \
+    }                                                       \
+  } while (0)
+
 // Runs to the end; returns the exit status, output in *out.
 int run(const std::vector<std::string>& argv, std::string* out, const Command::Options& o = {});
 

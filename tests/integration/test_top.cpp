@@ -16,28 +16,9 @@
 using namespace it;
 
 namespace {
-#define SKIP_UNLESS_READY()                           \
-  do {                                                \
-    if (auto why = skip_reason(); !why.empty()) {     \
-      WARN("skipped: " << why);                       \
-      return;                                         \
-    }                                                 \
-    if (auto why = cli_skip_reason(); !why.empty()) { \
-      WARN("skipped: " << why);                       \
-      return;                                         \
-    }                                                 \
-  } while (0)
-
 std::string sh(const std::string& cmd) {
   std::string out;
   run({"/bin/sh", "-c", cmd}, &out);
-  return out;
-}
-
-std::vector<pid_t> tasks_of(const std::string& group) {
-  std::vector<pid_t> out;
-  std::istringstream in(read_file(group + "/tasks"));
-  for (pid_t p; in >> p;) out.push_back(p);
   return out;
 }
 
@@ -60,13 +41,6 @@ double shown_pct(const std::string& screen, const std::string& label) {
     if (std::regex_search(rest, m, std::regex("([0-9]+\\.[0-9])%"))) return std::stod(m[1]);
   }
   return -1;
-}
-
-std::string temp_dir() {
-  char tmpl[] = "/tmp/fsched-cli-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl));
-  ::chmod(tmpl, 0755);  // spawned users must reach their programs
-  return tmpl;
 }
 
 // A user-fair group 0/fs running the assignment's sample (3 piglets of
@@ -92,7 +66,7 @@ struct SampleRunning {
 }  // namespace
 
 TEST_CASE("fsched top under tmux: users, processes, percentages as stats; the keys work", "[top]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   if (sh("command -v tmux").empty()) {
     WARN("skipped: tmux is not installed");
     return;
@@ -122,8 +96,9 @@ TEST_CASE("fsched top under tmux: users, processes, percentages as stats; the ke
     CHECK(shown >= 0);
     CHECK(shown == Approx(stats).margin(5));
   }
-  // Colors on a terminal.
+  // Colors and bars on a terminal.
   CHECK(screen(true).find("\x1b[") != std::string::npos);
+  CHECK(text.find("[|") != std::string::npos);
 
   keys("Space");
   CHECK(wait_until([&] { return screen().find("CPU time mode") != std::string::npos; }, 3.0));
@@ -146,13 +121,14 @@ TEST_CASE("fsched top under tmux: users, processes, percentages as stats; the ke
 }
 
 TEST_CASE("fsched top -b -n 2: plain text, two screens, then exit", "[top]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   SampleRunning s;
   std::string out;
   REQUIRE(run({cli_dir() + "/fsched", "top", "-b", "-n", "2", "--mount", s.t.d.mnt(), "1"}, &out) ==
           0);
   INFO(out);
   CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find("[|") == std::string::npos);
   std::size_t screens = 0;
   for (auto at = out.find("Elapsed time:"); at != std::string::npos;
        at = out.find("Elapsed time:", at + 1))
@@ -164,7 +140,7 @@ TEST_CASE("fsched top -b -n 2: plain text, two screens, then exit", "[top]") {
 
 TEST_CASE("fsched spawn: CONF from the cwd, programs beside CONF, killed when time is up",
           "[spawn]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string dir = temp_dir();
   REQUIRE(::mkdir((dir + "/exp").c_str(), 0755) == 0);
@@ -188,7 +164,7 @@ TEST_CASE("fsched spawn: CONF from the cwd, programs beside CONF, killed when ti
 }
 
 TEST_CASE("fsched spawn refuses bad input and starts nothing", "[spawn]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string dir = temp_dir();
   const std::string fsched = cli_dir() + "/fsched";
@@ -210,7 +186,7 @@ TEST_CASE("fsched spawn refuses bad input and starts nothing", "[spawn]") {
 }
 
 TEST_CASE("fsched usernice: the assignment's argument order and clear errors", "[usernice]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fsched = cli_dir() + "/fsched";
   std::string out;

@@ -21,25 +21,6 @@ namespace {
 constexpr double kTolerance = 3.0;  // percentage points
 constexpr double kWindow = 5.0;     // seconds
 
-#define SKIP_UNLESS_READY()                           \
-  do {                                                \
-    if (auto why = skip_reason(); !why.empty()) {     \
-      WARN("skipped: " << why);                       \
-      return;                                         \
-    }                                                 \
-    if (auto why = cli_skip_reason(); !why.empty()) { \
-      WARN("skipped: " << why);                       \
-      return;                                         \
-    }                                                 \
-  } while (0)
-
-std::vector<pid_t> tasks_of(const std::string& group) {
-  std::vector<pid_t> out;
-  std::istringstream in(read_file(group + "/tasks"));
-  for (pid_t p; in >> p;) out.push_back(p);
-  return out;
-}
-
 long stat_value(const std::string& stats_text, const std::string& key) {
   std::istringstream in(stats_text);
   std::string k, v;
@@ -76,17 +57,11 @@ std::vector<pid_t> wait_spawned(const std::string& group, std::size_t n) {
   return pids;
 }
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/fsched-cli-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl));
-  ::chmod(tmpl, 0755);
-  return tmpl;
-}
 }  // namespace
 
 TEST_CASE("3 piglets of 9000 and 2 of 9001: fair 60/40, user-fair 50/50, usernice -5 75/25",
           "[user-fair][shares]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
@@ -130,7 +105,7 @@ TEST_CASE("3 piglets of 9000 and 2 of 9001: fair 60/40, user-fair 50/50, usernic
 }
 
 TEST_CASE("a setuid process in a user-fair group is re-placed under its new owner", "[user-fair]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
@@ -178,7 +153,7 @@ TEST_CASE("a setuid process in a user-fair group is re-placed under its new owne
 }
 
 TEST_CASE("in a user-fair group a child group competes beside the users", "[user-fair][shares]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
@@ -210,7 +185,7 @@ TEST_CASE("in a user-fair group a child group competes beside the users", "[user
 
 TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io gets its demand",
           "[user-fair][io]") {
-  SKIP_UNLESS_READY();
+  SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
@@ -265,4 +240,36 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   CHECK(io_pct <= 50 + kTolerance);
   CHECK(io_pct >= std::min(demand, 50.0) * 0.7);
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("a restarted daemon finds user-fair groups, their users and the usernice levels",
+          "[user-fair][lifecycle]") {
+  SKIP_UNLESS_CLI_READY();
+  MountedTree t;
+  const std::string fs = t.m + "0/fs";
+  REQUIRE(mkdir_errno(fs) == 0);
+  REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
+  REQUIRE(write_file(t.m + "usernice", "9001 4") == 0);
+  UserProcess a(9000), b(9001);
+  REQUIRE(write_file(fs + "/tasks", std::to_string(a.pid())) == 0);
+  REQUIRE(write_file(fs + "/tasks", std::to_string(b.pid())) == 0);
+  t.d.stop();
+  t.d.start();
+  CHECK(read_file(fs + "/scheduler") == "user-fair\n");
+  CHECK(read_file(t.m + "usernice") == "9001 4\n");
+  CHECK(tasks_of(fs) == std::vector<pid_t>{std::min(a.pid(), b.pid()), std::max(a.pid(), b.pid())});
+  CHECK(cpu_cgroup_of(a.pid()).find("/user-9000/") != std::string::npos);
+  CHECK(cpu_cgroup_of(b.pid()).find("/user-9001/") != std::string::npos);
+  // The level still weighs its user's directory.
+  auto user_dir = cpu_mount() + cpu_cgroup_of(b.pid());
+  user_dir = user_dir.substr(0, user_dir.rfind('/'));
+  if (cgroup_version() == 1)
+    CHECK(read_file(user_dir + "/cpu.shares") == "423\n");  // CFS weight of nice 4
+  else
+    CHECK(read_file(user_dir + "/cpu.weight.nice") == "4\n");
+  // Both gone: the users' directories go with them.
+  a.kill();
+  b.kill();
+  CHECK(wait_until([&] { return tasks_of(fs).empty(); }, 3.0));
+  CHECK(rmdir_errno(fs) == 0);
 }
