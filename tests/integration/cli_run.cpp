@@ -1,5 +1,7 @@
 #include "cli_run.hpp"
 
+#include "harness.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -39,10 +41,7 @@ Command::Command(const std::vector<std::string>& argv, const Options& o) {
     if (devnull >= 0) ::dup2(devnull, 0);
     if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
     if (o.cpu0) {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(0, &set);
-      ::sched_setaffinity(0, sizeof set, &set);
+      pin_to_cpu0();
     }
     if (o.uid != 0) {
       if (::setgroups(0, nullptr) != 0 || ::setgid(o.uid) != 0 || ::setuid(o.uid) != 0)

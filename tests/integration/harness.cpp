@@ -55,6 +55,13 @@ std::atomic<int> g_counter{0};
 
 bool g_daemon_failed = false;
 
+void pin_to_cpu0() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(0, &set);
+  ::sched_setaffinity(0, sizeof set, &set);
+}
+
 int cgroup_version() {
   return layout().version;
 }
@@ -187,10 +194,7 @@ Hog::Hog(int nice) {
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::setsid();
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(0, &set);
-    ::sched_setaffinity(0, sizeof set, &set);
+    pin_to_cpu0();
     if (nice) {
       [[maybe_unused]] int r = ::nice(nice);
     }

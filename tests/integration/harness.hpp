@@ -77,6 +77,10 @@ struct MountedTree {
   }
 };
 
+// Pins the calling thread (and what it forks later) to CPU 0, where every
+// share test runs so that its processes compete.
+void pin_to_cpu0();
+
 // A busy loop pinned to CPU 0, in a session of its own (so autogroup gives
 // it its own weight where it stays in the root cgroup).
 class Hog {

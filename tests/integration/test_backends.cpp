@@ -48,10 +48,7 @@ class ThreadedHog {
     if (pid_ == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::setsid();
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(0, &set);
-      ::sched_setaffinity(0, sizeof set, &set);
+      pin_to_cpu0();
       for (int i = 0; i < threads; ++i) {
         pthread_t t;
         pthread_create(
