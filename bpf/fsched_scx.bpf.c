@@ -425,28 +425,37 @@ void BPF_STRUCT_OPS(fsched_running, struct task_struct *p)
 		*clk = p->scx.dsq_vtime;
 }
 
-void BPF_STRUCT_OPS(fsched_tick, struct task_struct *p)
+/*
+ * Charges what @p ran since it last started (or was last charged) and
+ * returns now, or 0 when @p is not running under us.
+ */
+static __always_inline u64 charge_since_start(struct task_struct *p, struct task_ctx *tctx)
 {
-	struct task_ctx *tctx = ctx_of(p);
 	u64 now = scx_bpf_now();
 
 	if (!tctx || !tctx->started_at)
-		return;
+		return 0;
 	if (now > tctx->started_at)
 		charge(p, tctx, now - tctx->started_at);
-	tctx->started_at = now;
+	return now;
+}
+
+void BPF_STRUCT_OPS(fsched_tick, struct task_struct *p)
+{
+	struct task_ctx *tctx = ctx_of(p);
+	u64 now = charge_since_start(p, tctx);
+
+	/* Still running: the next charge starts here. */
+	if (tctx && now)
+		tctx->started_at = now;
 }
 
 void BPF_STRUCT_OPS(fsched_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = ctx_of(p);
-	u64 now = scx_bpf_now();
 
-	if (!tctx || !tctx->started_at)
-		return;
-	if (now > tctx->started_at)
-		charge(p, tctx, now - tctx->started_at);
-	tctx->started_at = 0;
+	if (tctx && charge_since_start(p, tctx))
+		tctx->started_at = 0;
 }
 
 void BPF_STRUCT_OPS(fsched_set_weight, struct task_struct *p, u32 weight)
