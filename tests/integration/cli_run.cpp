@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace it {
 
@@ -103,11 +105,16 @@ std::vector<pid_t> tasks_of(const std::string& group_dir) {
   return out;
 }
 
-std::string temp_dir() {
+TempDir::TempDir() {
   char tmpl[] = "/tmp/fsched-cli-XXXXXX";
-  if (!::mkdtemp(tmpl)) return "/tmp";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   ::chmod(tmpl, 0755);
-  return tmpl;
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 bool put_file(const std::string& path, const std::string& text) {

@@ -60,8 +60,18 @@ bool put_file(const std::string& path, const std::string& text);
 // The pids in a group's tasks file.
 std::vector<pid_t> tasks_of(const std::string& group_dir);
 // A fresh directory under /tmp, mode 0755 (spawned users must reach their
-// programs in it).
-std::string temp_dir();
+// programs in it), removed with its contents when dropped.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // Tests that run the CLI return early, saying why, where they cannot.
 #define SKIP_UNLESS_CLI_READY()                             \

@@ -142,7 +142,8 @@ TEST_CASE("fsched spawn: CONF from the cwd, programs beside CONF, killed when ti
           "[spawn]") {
   SKIP_UNLESS_CLI_READY();
   MountedTree t;
-  const std::string dir = temp_dir();
+  TempDir tmp;
+  const std::string& dir = tmp.path();
   REQUIRE(::mkdir((dir + "/exp").c_str(), 0755) == 0);
   REQUIRE(::symlink((cli_dir() + "/piglet").c_str(), (dir + "/exp/pig").c_str()) == 0);
   REQUIRE(put_file(dir + "/exp/my.conf", "# two users\n9000 pig\n9001 pig 100\n"));
@@ -160,13 +161,13 @@ TEST_CASE("fsched spawn: CONF from the cwd, programs beside CONF, killed when ti
   CHECK(out.find("2 s are up: killing 2 processes") != std::string::npos);
   CHECK(took == Approx(2).margin(1));
   CHECK(wait_until([&] { return tasks_of(t.m + "0/fs").empty(); }, 3.0));
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("fsched spawn refuses bad input and starts nothing", "[spawn]") {
   SKIP_UNLESS_CLI_READY();
   MountedTree t;
-  const std::string dir = temp_dir();
+  TempDir tmp;
+  const std::string& dir = tmp.path();
   const std::string fsched = cli_dir() + "/fsched";
   put_file(dir + "/bad.conf", "9000 " + cli_dir() + "/piglet\n9001\n");
   put_file(dir + "/missing.conf", "9000 " + cli_dir() + "/piglet\n9001 no-such-program\n");
@@ -182,7 +183,6 @@ TEST_CASE("fsched spawn refuses bad input and starts nothing", "[spawn]") {
   CHECK(run({fsched, "spawn", cli_dir() + "/spawn.conf"}, &out, as_uid(9000)) == 1);
   CHECK(out.find("needs root") != std::string::npos);
   CHECK(out.find("spawn: ") == std::string::npos);  // nothing was started
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("fsched usernice: the assignment's argument order and clear errors", "[usernice]") {

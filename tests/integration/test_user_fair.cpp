@@ -159,7 +159,8 @@ TEST_CASE("in a user-fair group a child group competes beside the users", "[user
   REQUIRE(mkdir_errno(fs) == 0);
   REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
   REQUIRE(mkdir_errno(fs + "/sub") == 0);
-  const std::string dir = temp_dir();
+  TempDir tmp;
+  const std::string& dir = tmp.path();
   const std::string piglet = cli_dir() + "/piglet";
   // Users 9000 (two piglets) and 9001 (one), and group sub (one of 9000):
   // three competitors, a third each.
@@ -180,7 +181,6 @@ TEST_CASE("in a user-fair group a child group competes beside the users", "[user
   CHECK(u9000 == Approx(100.0 / 3).margin(kTolerance));
   CHECK(u9001 == Approx(100.0 / 3).margin(kTolerance));
   CHECK(sub == Approx(100.0 / 3).margin(kTolerance));
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io gets its demand",
@@ -190,7 +190,8 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
   REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
-  const std::string dir = temp_dir();
+  TempDir tmp;
+  const std::string& dir = tmp.path();
   const std::string io = cli_dir() + "/io";
   const std::string piglet = cli_dir() + "/piglet";
   // io reads the tree above the programs: the build directory here, the
@@ -239,7 +240,6 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   CHECK(pig_pct >= 50 - kTolerance);
   CHECK(io_pct <= 50 + kTolerance);
   CHECK(io_pct >= std::min(demand, 50.0) * 0.7);
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("a restarted daemon finds user-fair groups, their users and the usernice levels",
