@@ -124,7 +124,7 @@ TEST_CASE("fsched top -b -n 2: plain text, two screens, then exit", "[top]") {
   SKIP_UNLESS_CLI_READY();
   SampleRunning s;
   std::string out;
-  REQUIRE(run({cli_dir() + "/fsched", "top", "-b", "-n", "2", "--mount", s.t.d.mnt(), "1"}, &out) ==
+  REQUIRE(run({cli_dir() + "/fsched", "top", "-b", "-n", "2", "--mount", s.t.d.mnt(), "2"}, &out) ==
           0);
   INFO(out);
   CHECK(out.find('\x1b') == std::string::npos);
@@ -134,8 +134,13 @@ TEST_CASE("fsched top -b -n 2: plain text, two screens, then exit", "[top]") {
        at = out.find("Elapsed time:", at + 1))
     ++screens;
   CHECK(screens == 2);
-  CHECK(shown_pct(out, "User 9000:") == Approx(50).margin(5));
-  CHECK(out.find("(piglet) " + std::to_string(s.pids[0])) != std::string::npos);
+  // The users' split of what the group got, on the last screen: the
+  // daemon answering top's reads shares CPU 0 too (most in the VM).
+  const std::string last = out.substr(out.rfind("Elapsed time:"));
+  const double u9000 = shown_pct(last, "User 9000:"), u9001 = shown_pct(last, "User 9001:");
+  REQUIRE(u9000 + u9001 > 0);
+  CHECK(100 * u9000 / (u9000 + u9001) == Approx(50).margin(5));
+  CHECK(last.find("(piglet) " + std::to_string(s.pids[0])) != std::string::npos);
 }
 
 TEST_CASE("fsched spawn: CONF from the cwd, programs beside CONF, killed when time is up",
