@@ -107,7 +107,7 @@ int run_top(const TopOptions& options) {
       continue;
     }
     if (key) continue;
-    before = have ? after : before;
+    if (have) before = after;
     after = take_sample(mount);
     have = true;
     draw(mount, before, after, o, tty);

@@ -70,9 +70,9 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
       if (n <= 0) empty.push_back(user_dir);
     for (const auto& user_dir : empty) close_user_dir(path, user_dir);
   }
-  // Owners that changed while no daemon ran are re-placed.
-  for (const auto& d : out)
-    if (d.settings.policy == "user-fair") replace_members(d.path);
+  // Owners that changed while no daemon ran, and members left in the
+  // other layout by a policy switch cut short, are re-placed.
+  for (const auto& d : out) replace_members(d.path);
   log()->info("cgroup backend: found {} groups and {} processes in them", out.size(),
               leaves_.size());
   return out;

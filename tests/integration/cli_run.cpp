@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace it {
@@ -115,6 +116,33 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::unique_ptr<Command> start_spawn(const std::string& mnt, const std::string& group,
+                                     const std::string& conf) {
+  std::vector<std::string> argv{cli_dir() + "/fsched", "spawn", "--group", group, "--mount", mnt};
+  if (!conf.empty()) argv.push_back(conf);
+  return std::make_unique<Command>(argv, in_dir("/", true));
+}
+
+double stat_number(const std::string& stats_text, const std::string& key) {
+  auto v = stat_value(stats_text, key);
+  return v.empty() ? -1 : std::atof(v.c_str());
+}
+
+std::vector<pid_t> wait_spawned(const std::string& group_dir, std::size_t n) {
+  std::vector<pid_t> pids;
+  wait_until(
+      [&] {
+        pids = tasks_of(group_dir);
+        if (pids.size() != n) return false;
+        for (pid_t p : pids)
+          if (stat_number(read_file(group_dir + "/" + std::to_string(p) + "/stats"), "uid") == 0)
+            return false;
+        return true;
+      },
+      10.0);
+  return pids;
 }
 
 bool put_file(const std::string& path, const std::string& text) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,16 @@ class TempDir {
       return;                                               \
     }                                                       \
   } while (0)
+
+// `fsched spawn --group GROUP` (GROUP relative to the mount, e.g. 0/fs)
+// with CONF (empty: the spawn.conf beside fsched), from /, pinned to CPU 0.
+std::unique_ptr<Command> start_spawn(const std::string& mnt, const std::string& group,
+                                     const std::string& conf = "");
+// Waits (up to 10 s) until `n` processes are in the group and none of them
+// runs as root any more (spawn has set their uids); returns their pids.
+std::vector<pid_t> wait_spawned(const std::string& group_dir, std::size_t n);
+// The value of `key` in a stats file's text, -1 when absent.
+double stat_number(const std::string& stats_text, const std::string& key);
 
 // Runs to the end; returns the exit status, output in *out.
 int run(const std::vector<std::string>& argv, std::string* out, const Command::Options& o = {});

@@ -233,6 +233,24 @@ std::vector<double> measure_shares(const std::vector<pid_t>& pids, double second
   return used;
 }
 
+std::string stat_value(const std::string& stats_text, const std::string& key) {
+  std::istringstream in(stats_text);
+  std::string k, v;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return "";
+}
+
+std::vector<double> cpu_pct_over(const std::vector<pid_t>& pids, double seconds) {
+  std::vector<std::uint64_t> before;
+  for (pid_t p : pids) before.push_back(cpu_usec(p));
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  std::vector<double> pct;
+  for (std::size_t i = 0; i < pids.size(); ++i)
+    pct.push_back(100.0 * static_cast<double>(cpu_usec(pids[i]) - before[i]) / (seconds * 1e6));
+  return pct;
+}
+
 int write_file(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errno;

@@ -127,6 +127,11 @@ struct TwoHogsMounted {
 // Each process's part of the CPU time all of them used over `seconds`.
 std::vector<double> measure_shares(const std::vector<pid_t>& pids, double seconds);
 std::uint64_t cpu_usec(pid_t pid);
+// The value of `key` in the text of a stats file, "" when absent.
+std::string stat_value(const std::string& stats_text, const std::string& key);
+
+// Each process's CPU time over `seconds`, in percent of that real time.
+std::vector<double> cpu_pct_over(const std::vector<pid_t>& pids, double seconds);
 
 int write_file(const std::string& path, const std::string& text);  // 0 or errno
 std::string read_file(const std::string& path);

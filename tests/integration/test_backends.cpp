@@ -182,12 +182,8 @@ TEST_CASE("churn: 200 moves a second beside hogs, forks, exits and threads", "[c
     });
   };
   auto nr_tasks = [&](const char* g) {
-    std::istringstream st(read_file(d.path(std::string(g) + "/stats")));
-    std::string k, v;
-    long nr = -1;
-    while (st >> k >> v)
-      if (k == "nr_tasks") nr = std::stol(v);
-    return nr;
+    auto v = stat_value(read_file(d.path(std::string(g) + "/stats")), "nr_tasks");
+    return v.empty() ? -1L : std::stol(v);
   };
   const bool threaded_in_g1 = moves % 2 == 0;
   const long want_g1 = threaded_in_g1 ? 2 : 1;

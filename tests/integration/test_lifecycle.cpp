@@ -25,14 +25,6 @@ bool listed(const std::string& dir, pid_t pid) {
   return false;
 }
 
-std::string stat_value(const std::string& text, const std::string& key) {
-  std::istringstream in(text);
-  std::string k, v;
-  while (in >> k >> v)
-    if (k == key) return v;
-  return "";
-}
-
 // A child that, once told through a pipe, forks a grandchild and reports
 // its pid back.
 struct Forker {

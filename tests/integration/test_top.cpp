@@ -22,14 +22,6 @@ std::string sh(const std::string& cmd) {
   return out;
 }
 
-double stat_pct(const std::string& stats) {
-  std::istringstream in(stats);
-  std::string k, v;
-  while (in >> k >> v)
-    if (k == "cpu_pct") return std::atof(v.c_str());
-  return -1;
-}
-
 // The percentage top shows on the line of `label`, -1 when absent.
 double shown_pct(const std::string& screen, const std::string& label) {
   std::istringstream in(screen);
@@ -53,12 +45,8 @@ struct SampleRunning {
   SampleRunning() {
     REQUIRE(mkdir_errno(fs) == 0);
     REQUIRE(write_file(fs + "/scheduler", "user-fair") == 0);
-    spawn =
-        std::make_unique<Command>(std::vector<std::string>{cli_dir() + "/fsched", "spawn",
-                                                           "--group", "0/fs", "--mount", t.d.mnt()},
-                                  in_dir("/", true));
-    wait_until([&] { return tasks_of(fs).size() == 5; }, 10.0);
-    pids = tasks_of(fs);
+    spawn = start_spawn(t.d.mnt(), "0/fs");
+    pids = wait_spawned(fs, 5);
     REQUIRE(pids.size() == 5);
     std::this_thread::sleep_for(std::chrono::seconds(2));
   }
@@ -91,7 +79,7 @@ TEST_CASE("fsched top under tmux: users, processes, percentages as stats; the ke
   CHECK(shown_pct(text, "User 9001:") == Approx(50).margin(5));
   for (pid_t p : s.pids) {
     double shown = shown_pct(text, "(piglet) " + std::to_string(p));
-    double stats = stat_pct(read_file(s.fs + "/" + std::to_string(p) + "/stats"));
+    double stats = stat_number(read_file(s.fs + "/" + std::to_string(p) + "/stats"), "cpu_pct");
     INFO("pid " << p << ": top " << shown << ", stats " << stats);
     CHECK(shown >= 0);
     CHECK(shown == Approx(stats).margin(5));

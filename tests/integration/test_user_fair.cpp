@@ -21,40 +21,16 @@ namespace {
 constexpr double kTolerance = 3.0;  // percentage points
 constexpr double kWindow = 5.0;     // seconds
 
-long stat_value(const std::string& stats_text, const std::string& key) {
-  std::istringstream in(stats_text);
-  std::string k, v;
-  while (in >> k >> v)
-    if (k == key) return std::atol(v.c_str());
-  return -1;
-}
-
 // Each uid's part of what the processes used, from measure_shares.
-std::map<long, double> user_shares(const std::string& group, const std::vector<pid_t>& pids,
-                                   double seconds) {
-  std::vector<long> uid;
+std::map<double, double> user_shares(const std::string& group, const std::vector<pid_t>& pids,
+                                     double seconds) {
+  std::vector<double> uid;
   for (pid_t p : pids)
-    uid.push_back(stat_value(read_file(group + "/" + std::to_string(p) + "/stats"), "uid"));
+    uid.push_back(stat_number(read_file(group + "/" + std::to_string(p) + "/stats"), "uid"));
   auto sh = measure_shares(pids, seconds);
-  std::map<long, double> out;
+  std::map<double, double> out;
   for (std::size_t i = 0; i < pids.size(); ++i) out[uid[i]] += sh[i];
   return out;
-}
-
-// Waits until spawn's processes are in the group and run as their uids.
-std::vector<pid_t> wait_spawned(const std::string& group, std::size_t n) {
-  std::vector<pid_t> pids;
-  wait_until(
-      [&] {
-        pids = tasks_of(group);
-        if (pids.size() != n) return false;
-        for (pid_t p : pids)
-          if (stat_value(read_file(group + "/" + std::to_string(p) + "/stats"), "uid") == 0)
-            return false;
-        return true;
-      },
-      10.0);
-  return pids;
 }
 
 }  // namespace
@@ -66,11 +42,10 @@ TEST_CASE("3 piglets of 9000 and 2 of 9001: fair 60/40, user-fair 50/50, usernic
   const std::string fs = t.m + "0/fs";
   REQUIRE(mkdir_errno(fs) == 0);
   // No CONF: the assignment's spawn.conf beside fsched, its piglets beside it.
-  Command spawn({cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt()},
-                in_dir("/", true));
+  auto spawn = start_spawn(t.d.mnt(), "0/fs");
   auto pids = wait_spawned(fs, 5);
   REQUIRE(pids.size() == 5);
-  INFO(spawn.poll_output());
+  INFO(spawn->poll_output());
 
   auto fair = user_shares(fs, pids, kWindow);
   WARN("fair measured: 9000 " << fair[9000] << " / 9001 " << fair[9001]);
@@ -149,7 +124,7 @@ TEST_CASE("a setuid process in a user-fair group is re-placed under its new owne
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
   REQUIRE(moved);
   WARN("re-placed under user-9002 " << ms.count() << " ms after /proc showed its setuid");
-  CHECK(stat_value(read_file(fs + "/" + std::to_string(child) + "/stats"), "uid") == 9002);
+  CHECK(stat_number(read_file(fs + "/" + std::to_string(child) + "/stats"), "uid") == 9002);
 }
 
 TEST_CASE("in a user-fair group a child group competes beside the users", "[user-fair][shares]") {
@@ -166,9 +141,7 @@ TEST_CASE("in a user-fair group a child group competes beside the users", "[user
   // three competitors, a third each.
   put_file(dir + "/three.conf",
            "9000 " + piglet + "\n9000 " + piglet + "\n9001 " + piglet + "\n9000 " + piglet + "\n");
-  Command spawn({cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(),
-                 dir + "/three.conf"},
-                in_dir("/", true));
+  auto spawn = start_spawn(t.d.mnt(), "0/fs", dir + "/three.conf");
   auto pids = wait_spawned(fs, 4);
   REQUIRE(pids.size() == 4);
   const pid_t in_sub = pids.back();
@@ -203,36 +176,26 @@ TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io g
   // io's demand: what it uses of CPU 0 when alone.
   double demand = 0;
   {
-    Command alone(
-        {cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(), dir + "/io.conf"},
-        in_dir("/", true));
+    auto alone = start_spawn(t.d.mnt(), "0/fs", dir + "/io.conf");
     auto pids = wait_spawned(fs, 1);
     REQUIRE(pids.size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    auto before = cpu_usec(pids[0]);
-    std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
-    demand = 100.0 * static_cast<double>(cpu_usec(pids[0]) - before) / (kWindow * 1e6);
-    INFO(alone.poll_output());
+    demand = cpu_pct_over(pids, kWindow)[0];
+    INFO(alone->poll_output());
     REQUIRE(tasks_of(fs).size() == 1);  // io still reading
   }
   wait_until([&] { return tasks_of(fs).empty(); }, 5.0);
 
-  Command both(
-      {cli_dir() + "/fsched", "spawn", "--group", "0/fs", "--mount", t.d.mnt(), dir + "/both.conf"},
-      in_dir("/", true));
+  auto both = start_spawn(t.d.mnt(), "0/fs", dir + "/both.conf");
   auto pids = wait_spawned(fs, 2);
   REQUIRE(pids.size() == 2);
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  std::vector<std::uint64_t> before{cpu_usec(pids[0]), cpu_usec(pids[1])};
-  std::this_thread::sleep_for(std::chrono::duration<double>(kWindow));
-  INFO(both.poll_output());
+  auto pct = cpu_pct_over(pids, kWindow);
+  INFO(both->poll_output());
   REQUIRE(tasks_of(fs).size() == 2);
-  auto pct = [&](int i) {
-    return 100.0 * static_cast<double>(cpu_usec(pids[i]) - before[i]) / (kWindow * 1e6);
-  };
   const bool io_first =
-      stat_value(read_file(fs + "/" + std::to_string(pids[0]) + "/stats"), "uid") == 9000;
-  const double io_pct = pct(io_first ? 0 : 1), pig_pct = pct(io_first ? 1 : 0);
+      stat_number(read_file(fs + "/" + std::to_string(pids[0]) + "/stats"), "uid") == 9000;
+  const double io_pct = pct[io_first ? 0 : 1], pig_pct = pct[io_first ? 1 : 0];
   WARN("io alone used " << demand << " % of CPU 0; beside a piglet: io " << io_pct << " %, piglet "
                         << pig_pct << " %");
   // The piglet user keeps at least its half; io gets what it asks for, up
