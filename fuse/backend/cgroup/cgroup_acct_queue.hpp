@@ -21,6 +21,9 @@ class AcctQueue {
   AcctQueue(const AcctQueue&) = delete;
   AcctQueue& operator=(const AcctQueue&) = delete;
 
+  // Starts the thread. Before, push() applies a move at once (discovery
+  // runs before the daemon detaches, and no thread may start before that).
+  void start();
   // Writes `pid` into `dir`/cgroup.procs, or into `fallback` if `dir` is gone.
   void push(std::string dir, pid_t pid, std::string fallback = "");
   void drain();
@@ -32,6 +35,7 @@ class AcctQueue {
     std::string fallback;
   };
   void run();
+  static void apply(const Move& m);
 
   std::mutex mu_;  // guards queue_, busy_, stopping_
   std::condition_variable cv_;

@@ -6,18 +6,19 @@
 
 namespace fsched {
 
-Result<std::unique_ptr<Backend>> make_backend(const Options& options) {
-  if (options.backend == "scx") {
-    auto scx = ScxBackend::create(options.cgroup_root);
+Result<std::unique_ptr<Backend>> make_backend(std::string_view kind,
+                                              const std::string& cgroup_root) {
+  if (kind == "scx") {
+    auto scx = ScxBackend::create(cgroup_root);
     if (!scx) return scx.error();
     return std::unique_ptr<Backend>(std::move(scx.value()));
   }
-  if (options.backend == "auto") {
-    auto scx = ScxBackend::create(options.cgroup_root);
+  if (kind == "auto") {
+    auto scx = ScxBackend::create(cgroup_root);
     if (scx) return std::unique_ptr<Backend>(std::move(scx.value()));
     log()->info("backend=auto: {}; using the cgroup backend", scx.error().message);
   }
-  auto cg = CgroupBackend::create(options.cgroup_root);
+  auto cg = CgroupBackend::create(cgroup_root);
   if (!cg) return cg.error();
   return std::unique_ptr<Backend>(std::move(cg.value()));
 }

@@ -7,11 +7,14 @@
 #include <shared_mutex>
 
 #include "log.hpp"
+#include "proc_probe.hpp"
 #include "process_list.hpp"
 
 namespace fsched {
 
-Watcher::Watcher(FsContext& ctx, std::chrono::milliseconds window) : ctx_(ctx), window_(window) {}
+Watcher::Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
+                 std::chrono::milliseconds window)
+    : tree_(tree), mu_(mu), stats_(stats), flush_(std::move(flush)), window_(window) {}
 
 void Watcher::start() {
   wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -77,19 +80,19 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
     }
   }
   if (forks.empty() && exits.empty() && owners.empty()) return;
-  std::unique_lock lock(ctx_.mu);
-  for (const auto& f : forks) ctx_.tree.process_forked(f.info, f.parent);
-  for (const auto& [pid, ids] : owners) ctx_.tree.process_ids_changed(pid, ids.uid, ids.gid);
+  std::unique_lock lock(mu_);
+  for (const auto& f : forks) tree_.process_forked(f.info, f.parent);
+  for (const auto& [pid, ids] : owners) tree_.process_ids_changed(pid, ids.uid, ids.gid);
   for (pid_t pid : exits) {
-    const Process* p = ctx_.tree.process(pid);
+    const Process* p = tree_.process(pid);
     if (!p) continue;
     // Only the leader thread may have exited (threads live on), or the
     // pid may already be a new process placed above: keep what still runs.
     auto st = read_proc_stat(pid);
     if (st && !st->gone() && st->start_time == p->info.start_time) continue;
-    ctx_.tree.process_gone(pid);
+    tree_.process_gone(pid);
   }
-  ctx_.flush_changes();
+  flush_();
 }
 
 void Watcher::sampler_loop() {
@@ -113,8 +116,8 @@ void Watcher::rescan() {
 
   std::vector<std::pair<GroupId, GroupPath>> groups;
   {
-    std::unique_lock lock(ctx_.mu);
-    Tree& tree = ctx_.tree;
+    std::unique_lock lock(mu_);
+    Tree& tree = tree_;
     std::vector<pid_t> gone;
     for (const auto& [pid, p] : tree.processes()) {
       auto it = live.find(pid);
@@ -135,7 +138,7 @@ void Watcher::rescan() {
         tree.process_reniced(pid, st.nice);
       }
     }
-    ctx_.flush_changes();
+    flush_();
     for (GroupId id : tree.group_ids()) groups.emplace_back(id, tree.path_of(id));
   }
 
@@ -160,17 +163,17 @@ void Watcher::rescan() {
   std::unordered_map<GroupId, double> group_pct;
   std::unordered_map<GroupId, std::uint64_t> next_group;
   {
-    std::shared_lock lock(ctx_.mu);
+    std::shared_lock lock(mu_);
     for (const auto& [id, path] : groups) {
-      if (!ctx_.tree.group(id)) continue;
-      std::uint64_t usage = ctx_.tree.backend().group_usage(path).usage_usec;
+      if (!tree_.group(id)) continue;
+      std::uint64_t usage = tree_.backend().group_usage(path).usage_usec;
       auto prev = last_group_.find(id);
       if (elapsed_usec > 0 && prev != last_group_.end() && usage >= prev->second)
         group_pct[id] = 100.0 * static_cast<double>(usage - prev->second) / elapsed_usec;
       next_group.emplace(id, usage);
     }
   }
-  ctx_.stats.publish(std::move(proc_pct), std::move(group_pct));
+  stats_.publish(std::move(proc_pct), std::move(group_pct));
   last_proc_.swap(next_proc);
   last_group_.swap(next_group);
   last_time_ = now;

@@ -94,6 +94,11 @@ class Backend {
   // when the backend has no count of its own (the kernel's /proc then).
   virtual std::optional<std::uint64_t> process_usage_usec(pid_t) { return std::nullopt; }
 
+  // Starts the backend's own threads, if it has any. Called once, after
+  // the daemon detached: fuse_daemonize() forks, and a thread started
+  // before it would stay behind in the parent, which exits.
+  virtual void start() {}
+
   // The daemon is going away: drop what only the daemon needs, keep every
   // group and membership the user made.
   virtual void shutdown() = 0;

@@ -61,7 +61,6 @@ Result<std::unique_ptr<ScxBackend>> ScxBackend::create(const std::string& cgroup
                       "the tree through sched_ext's cgroup callbacks); this machine has it on v1");
   std::unique_ptr<ScxBackend> b(new ScxBackend(std::move(cg.value()), knobs));
   if (auto st = b->load_scheduler(); !st) return st.error();
-  b->monitor_ = std::thread([p = b.get()] { p->monitor(); });
   return b;
 }
 
@@ -141,6 +140,12 @@ std::optional<std::uint64_t> ScxBackend::process_usage_usec(pid_t pid) {
   auto ns = sched_->process_runtime_ns(pid);
   if (!ns) return std::nullopt;
   return *ns / 1000;
+}
+
+void ScxBackend::start() {
+  cg_->start();
+  // An ejection before this point is seen at the monitor's first look.
+  monitor_ = std::thread([this] { monitor(); });
 }
 
 void ScxBackend::shutdown() {

@@ -5,7 +5,7 @@
 #include "names.hpp"
 #include "nodes.hpp"
 #include "ops.hpp"
-#include "process_list.hpp"
+#include "proc_probe.hpp"
 
 namespace fsched {
 

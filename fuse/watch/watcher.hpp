@@ -13,15 +13,22 @@
 #include <thread>
 #include <unordered_map>
 
-#include "fs_context.hpp"
+#include <functional>
+#include <shared_mutex>
+
 #include "proc_connector.hpp"
+#include "stats_book.hpp"
+#include "tree.hpp"
 #include "unique_fd.hpp"
 
 namespace fsched {
 
 class Watcher {
  public:
-  Watcher(FsContext& ctx, std::chrono::milliseconds window);
+  // `mu` guards `tree` (shared to look, exclusive to change); `flush`
+  // hands the tree's pending entry changes on, called with `mu` exclusive.
+  Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
+          std::chrono::milliseconds window);
   ~Watcher() { stop(); }
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;
@@ -35,7 +42,10 @@ class Watcher {
   void handle_events(const std::vector<ProcEvent>& events);
   void rescan();
 
-  FsContext& ctx_;
+  Tree& tree_;
+  std::shared_mutex& mu_;
+  StatsBook& stats_;
+  std::function<void()> flush_;
   std::chrono::milliseconds window_;
   std::optional<ProcConnector> connector_;
   UniqueFd wake_;  // eventfd: stop() wakes both loops

@@ -1,8 +1,10 @@
 #include "cgroup_acct_queue.hpp"
 
 #include <cerrno>
+#include <cstring>
 
 #include "cgroup_fs.hpp"
+#include "log.hpp"
 
 namespace fsched {
 
@@ -16,13 +18,31 @@ AcctQueue::~AcctQueue() {
   if (thread_.joinable()) thread_.join();
 }
 
+void AcctQueue::start() {
+  std::lock_guard lock(mu_);
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
 void AcctQueue::push(std::string dir, pid_t pid, std::string fallback) {
+  Move m{std::move(dir), pid, std::move(fallback)};
   {
     std::lock_guard lock(mu_);
-    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    queue_.push_back(Move{std::move(dir), pid, std::move(fallback)});
+    if (thread_.joinable()) {
+      queue_.push_back(std::move(m));
+      cv_.notify_one();
+      return;
+    }
   }
-  cv_.notify_one();
+  apply(m);
+}
+
+void AcctQueue::apply(const Move& m) {
+  int e = cgfs::write_file(m.dir + "/cgroup.procs", std::to_string(m.pid));
+  if (e == ENOENT && !m.fallback.empty())
+    e = cgfs::write_file(m.fallback + "/cgroup.procs", std::to_string(m.pid));
+  // ESRCH: the process exited; anything else only misplaces its accounting.
+  if (e && e != ESRCH)
+    log()->debug("cpuacct: cannot move {} into {}: {}", m.pid, m.dir, std::strerror(e));
 }
 
 void AcctQueue::drain() {
@@ -39,9 +59,7 @@ void AcctQueue::run() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    int e = cgfs::write_file(m.dir + "/cgroup.procs", std::to_string(m.pid));
-    if (e == ENOENT && !m.fallback.empty())
-      cgfs::write_file(m.fallback + "/cgroup.procs", std::to_string(m.pid));
+    apply(m);
     lock.lock();
     busy_ = false;
     if (queue_.empty()) idle_.notify_all();

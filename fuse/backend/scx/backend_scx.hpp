@@ -66,6 +66,7 @@ class ScxBackend : public Backend {
   int set_usernice(uid_t uid, int nice) override { return cg_->set_usernice(uid, nice); }
   Usage group_usage(const GroupPath& path) override;
   std::optional<std::uint64_t> process_usage_usec(pid_t pid) override;
+  void start() override;
   void shutdown() override;
 
   // Whether our scheduler is loaded now (false after a fallback).

@@ -56,6 +56,7 @@ class CgroupBackend : public Backend {
   std::map<uid_t, int> usernice_levels() override { return usernice_; }
   int set_usernice(uid_t uid, int nice) override;
   Usage group_usage(const GroupPath& path) override;
+  void start() override { acct_.start(); }
   void shutdown() override;
 
   const CgroupLayout& layout() const { return layout_; }

@@ -1,6 +1,6 @@
 #include "options.hpp"
 
-#include <fuse_lowlevel.h>
+#include <fuse_opt.h>
 
 #include <cstdlib>
 #include <cstring>

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "proc_probe.hpp"
 #include "process_list.hpp"
 #include "tree.hpp"
 #include "unique_fd.hpp"

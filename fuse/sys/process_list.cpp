@@ -25,26 +25,6 @@ std::unordered_map<pid_t, ProcStat> list_processes() {
   return out;
 }
 
-ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid) {
-  ProcessInfo info;
-  info.pid = st.pid;
-  info.ppid = st.ppid;
-  info.start_time = st.start_time;
-  info.uid = uid;
-  info.gid = gid;
-  info.nice = st.nice;
-  info.kernel_thread = st.kernel_thread();
-  return info;
-}
-
-std::optional<ProcessInfo> probe_process(pid_t pid) {
-  auto st = read_proc_stat(pid);
-  if (!st || st->gone()) return std::nullopt;
-  auto ids = read_proc_ids(pid);
-  if (!ids) return std::nullopt;
-  return info_from(*st, ids->uid, ids->gid);
-}
-
 std::int64_t boot_time_sec() {
   auto text = read_small_file("/proc/stat");
   if (!text) return 0;

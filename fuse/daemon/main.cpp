@@ -1,0 +1,142 @@
+// fschedfs: mounts the sched-groups tree.
+//
+//   fschedfs [-f] [-d] [-o backend=auto|cgroup|scx,cgroup_root=PATH] MOUNTPOINT
+//
+// The composition root: it builds the layers (backend, tree, FUSE session,
+// watcher) and is the one place that starts and stops the daemon's threads
+// (docs/design.md, "Threads and locking").
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include "backend_factory.hpp"
+#include "fs_context.hpp"
+#include "log.hpp"
+#include "options.hpp"
+#include "pidfd_pin.hpp"
+#include "proc_probe.hpp"
+#include "process_list.hpp"
+#include "result.hpp"
+#include "session.hpp"
+#include "watcher.hpp"
+
+namespace fsched {
+namespace {
+
+void usage(const char* prog) {
+  std::printf(
+      "usage: %s [-f] [-d] [-o OPTION[,OPTION...]] MOUNTPOINT\n\n"
+      "fsched options:\n"
+      "    -o backend=auto|cgroup|scx  enforcement engine (default: auto)\n"
+      "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
+      "    -o window_ms=N              stats sampling window (default: 1000)\n"
+      "    -o max_depth=N              deepest nesting of groups (default: 32)\n"
+      "    -o max_groups=N             guest groups in all (default: 4096)\n"
+      "    -o max_groups_per_user=N    groups one non-root uid may own (default: 256)\n\n",
+      prog);
+}
+
+// Every thread of the daemon besides libfuse's request workers. They start
+// only after the detach: fuse_daemonize() forks, and a thread started
+// before it would be left behind in the parent, which exits.
+class Threads {
+ public:
+  Threads(Backend& backend, FsContext& ctx, std::chrono::milliseconds window)
+      : backend_(backend),
+        ctx_(ctx),
+        watcher_(ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window) {}
+  ~Threads() { stop(); }
+
+  void start() {
+    backend_.start();       // the backend's own (scx: ejection monitor; v1: accounting queue)
+    ctx_.invalidator.start(ctx_.se);
+    watcher_.start();       // proc connector events, the sampler
+    started_ = true;
+  }
+  // Stops them in reverse order; the backend's last, under the tree's lock
+  // as every backend call is.
+  void stop() {
+    if (!started_) return;
+    started_ = false;
+    watcher_.stop();
+    ctx_.invalidator.stop();
+    std::unique_lock lock(ctx_.mu);
+    backend_.shutdown();
+  }
+
+ private:
+  Backend& backend_;
+  FsContext& ctx_;
+  Watcher watcher_;
+  bool started_ = false;
+};
+
+int run(int argc, char** argv) {
+  FuseSession session(argc, argv);
+  if (!session.parsed()) return 2;
+  if (session.show_help()) {
+    usage(argv[0]);
+    FuseSession::print_help();
+    return 0;
+  }
+  if (session.show_version()) {
+    std::printf("fschedfs 0.1.0\n");
+    FuseSession::print_version();
+    return 0;
+  }
+  if (!session.mountpoint()) {
+    usage(argv[0]);
+    return 2;
+  }
+  auto options = parse_options(session.args());
+  if (!options) throw FatalError(options.error().message);
+  if (session.debug()) set_log_level(spdlog::level::debug);
+  if (geteuid() != 0)
+    throw FatalError("fschedfs must run as root (it moves processes between cgroups)");
+  // Everyone may come in. The kernel checks modes from its cache (that is
+  // what makes a 0700 group private to path walks it never asks us about)
+  // and the daemon checks every change again from the request.
+  session.add_arg("-oallow_other,default_permissions");
+
+  auto backend = make_backend(options->backend, options->cgroup_root);
+  if (!backend) throw FatalError(backend.error().message);
+  Tree tree(**backend, pin_process, options->limits);
+  {
+    std::vector<ProcessInfo> procs;
+    for (const auto& [pid, st] : list_processes()) {
+      if (auto ids = read_proc_ids(pid)) procs.push_back(info_from(st, ids->uid, ids->gid));
+    }
+    tree.load(procs);
+  }
+  FsContext ctx(tree);
+  ctx.boot_time = boot_time_sec();
+
+  session.mount(ctx);
+  // Detach only now, with the mount in place: a script may use the tree
+  // as soon as we return.
+  session.detach();
+  if (!session.foreground()) log_to_syslog();
+  log()->info("mounted on {} with the {} backend", session.mountpoint(), tree.backend().name());
+
+  Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms));
+  threads.start();
+  bool clean = session.loop();
+  threads.stop();
+  log()->info("unmounted {}", session.mountpoint());
+  return clean ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace fsched
+
+int main(int argc, char** argv) {
+  try {
+    return fsched::run(argc, argv);
+  } catch (const fsched::FatalError& e) {
+    std::fprintf(stderr, "fschedfs: %s\n", e.what());
+    return 1;
+  }
+}

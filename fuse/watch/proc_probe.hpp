@@ -1,0 +1,15 @@
+// The model's view of a live process, read from /proc.
+#pragma once
+
+#include <optional>
+
+#include "proc_stat.hpp"
+#include "tree.hpp"
+
+namespace fsched {
+
+// Reads its real uid/gid too; nullopt when it is gone.
+std::optional<ProcessInfo> probe_process(pid_t pid);
+ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid);
+
+}  // namespace fsched
