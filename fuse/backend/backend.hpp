@@ -61,17 +61,17 @@ class Backend {
   // The guest group a live process is in; nullopt for 0 (or unknown).
   virtual std::optional<GroupPath> locate(pid_t pid) = 0;
 
-  virtual int create_group(const GroupPath& path, const GroupSettings& settings) = 0;
-  virtual int remove_group(const GroupPath& path) = 0;
+  [[nodiscard]] virtual int create_group(const GroupPath& path, const GroupSettings& settings) = 0;
+  [[nodiscard]] virtual int remove_group(const GroupPath& path) = 0;
   // Rename and re-parent: `to` does not exist yet, its parent does.
-  virtual int move_group(const GroupPath& from, const GroupPath& to) = 0;
-  virtual int set_weight(const GroupPath& path, int weight) = 0;
-  virtual int set_policy(const GroupPath& path, std::string_view policy) = 0;
+  [[nodiscard]] virtual int move_group(const GroupPath& from, const GroupPath& to) = 0;
+  [[nodiscard]] virtual int set_weight(const GroupPath& path, int weight) = 0;
+  [[nodiscard]] virtual int set_policy(const GroupPath& path, std::string_view policy) = 0;
   // Owner and mode, kept so a restart finds them again.
-  virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
+  [[nodiscard]] virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
 
   // Moves every thread of `pid` into the group (0 when `to` is empty).
-  virtual int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) = 0;
+  [[nodiscard]] virtual int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) = 0;
   // A process forked inside a guest group: give it its own place there.
   virtual void process_forked(pid_t child, pid_t parent, const GroupPath& group,
                               const MemberTraits& traits) = 0;
@@ -85,7 +85,7 @@ class Backend {
   // (across daemon restarts where it can).
   virtual std::map<uid_t, int> usernice_levels() = 0;
   // Weighs the user's share in every user-fair group; level 0 forgets it.
-  virtual int set_usernice(uid_t uid, int nice) = 0;
+  [[nodiscard]] virtual int set_usernice(uid_t uid, int nice) = 0;
 
   // CPU time the group (with everything under it) used since it was
   // created; for 0, the whole machine's.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "log.hpp"
@@ -317,7 +318,12 @@ void Tree::undo_recycled_move(pid_t pid) {
   Process& q = procs_.at(pid);
   GroupId home = kHostGroup;
   if (auto parent = procs_.find(info.ppid); parent != procs_.end()) home = parent->second.group;
-  if (q.group == home || backend_.move_process(pid, path_of(home), traits_of(info)) != 0) return;
+  if (q.group == home) return;
+  if (int e = backend_.move_process(pid, path_of(home), traits_of(info))) {
+    log()->warn("cannot return pid {} to its parent's group: {}; it stays in {}", pid,
+                std::strerror(e), q.group == kHostGroup ? "0" : "0/" + join_path(path_of(q.group)));
+    return;
+  }
   changes_.push_back({q.group, std::to_string(pid)});
   groups_.at(q.group).procs.erase(pid);
   groups_.at(home).procs.insert(pid);

@@ -89,21 +89,21 @@ class Tree {
   const Backend& backend() const { return backend_; }
 
   // Changes asked for by users: 0 or an errno, and nothing changed on error.
-  int make_group(GroupId parent, std::string_view name, mode_t mode, const Cred& cred,
+  [[nodiscard]] int make_group(GroupId parent, std::string_view name, mode_t mode, const Cred& cred,
                  GroupId* out);
-  int remove_group(GroupId parent, std::string_view name, const Cred& cred);
-  int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
+  [[nodiscard]] int remove_group(GroupId parent, std::string_view name, const Cred& cred);
+  [[nodiscard]] int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
              unsigned flags, const Cred& cred);
   // Moves the process that has this pid now (a write to tasks).
-  int move_process(pid_t pid, GroupId to, const Cred& cred);
-  int set_weight(GroupId id, int weight, const Cred& cred);
-  int set_policy(GroupId id, std::string_view policy, const Cred& cred);
-  int chmod_group(GroupId id, mode_t mode, const Cred& cred);
+  [[nodiscard]] int move_process(pid_t pid, GroupId to, const Cred& cred);
+  [[nodiscard]] int set_weight(GroupId id, int weight, const Cred& cred);
+  [[nodiscard]] int set_policy(GroupId id, std::string_view policy, const Cred& cred);
+  [[nodiscard]] int chmod_group(GroupId id, mode_t mode, const Cred& cred);
   // uid/gid of -1 leave that one as it is, as chown(2) does.
-  int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);
+  [[nodiscard]] int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);
   // usernice: ERANGE outside -20..19; EPERM unless root, or the user
   // raising their own level.
-  int set_usernice(uid_t uid, int nice, const Cred& cred);
+  [[nodiscard]] int set_usernice(uid_t uid, int nice, const Cred& cred);
   // Every uid whose level is not 0.
   const std::map<uid_t, int>& usernice() const { return usernice_; }
 
@@ -120,8 +120,8 @@ class Tree {
   std::vector<EntryChange> drain_changes();
 
  private:
-  int move_group(GroupId id, GroupId new_parent, std::string_view new_name);
-  int move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred& cred);
+  [[nodiscard]] int move_group(GroupId id, GroupId new_parent, std::string_view new_name);
+  [[nodiscard]] int move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred& cred);
   // Makes the model's entry for a pinned process match it: a dead entry
   // with the same pid is dropped, the owner refreshed. Null for a kernel
   // thread.

@@ -12,16 +12,16 @@ namespace fsched::cgfs {
 
 // Writes `value` to a control file in one write(2), as cgroupfs expects;
 // 0 or the errno the kernel gave.
-int write_file(const std::string& path, const std::string& value);
+[[nodiscard]] int write_file(const std::string& path, const std::string& value);
 std::optional<std::string> read_file(const std::string& path);
 std::optional<long long> read_integer(const std::string& path);
-int make_dir(const std::string& path);
-int remove_dir(const std::string& path);
+[[nodiscard]] int make_dir(const std::string& path);
+[[nodiscard]] int remove_dir(const std::string& path);
 bool exists(const std::string& path);
 std::vector<std::string> subdirs(const std::string& dir);
 std::vector<pid_t> procs(const std::string& dir);  // cgroup.procs
 
-int set_xattr(const std::string& path, const std::string& name, const std::string& value);
+[[nodiscard]] int set_xattr(const std::string& path, const std::string& name, const std::string& value);
 std::optional<std::string> get_xattr(const std::string& path, const std::string& name);
 
 }  // namespace fsched::cgfs

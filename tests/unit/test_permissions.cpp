@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "permissions.hpp"
+#include "log_capture.hpp"
 #include "tree_fixture.hpp"
 
 using namespace fsched;
@@ -164,6 +165,30 @@ TEST_CASE_METHOD(TreeFixture, "a pid reused mid-move: the new process is put bac
   CHECK(tree.process(300)->group == kHostGroup);
   CHECK(backend.placement.count(300) == 0);
   CHECK(tree.group(g)->procs.empty());
+}
+
+TEST_CASE_METHOD(TreeFixture, "a pid reused mid-move that cannot be put back is logged",
+                 "[perm][pin]") {
+  spawn(300, 9000);
+  spawn(400, 9001);
+  GroupId g = mk(kHostGroup, "g", &user);
+  GroupId h = mk(kHostGroup, "h");
+  REQUIRE(tree.move_process(400, h, root) == 0);
+  backend.before_move = [this](pid_t pid) {
+    if (pid != 300) return;
+    auto q = info(pid, 9001);
+    q.start_time = 777777;
+    q.ppid = 400;  // its parent is in h: that is where it belongs
+    outside[pid] = q;
+    backend.fail_next = EIO;  // ...but returning it there fails
+  };
+  fsched::test::LogCapture logged;
+  CHECK(tree.move_process(300, g, user) == ESRCH);
+  backend.before_move = nullptr;
+  CHECK(logged.text().find("cannot return pid 300 to its parent's group") != std::string::npos);
+  // The model says where the backend left it.
+  REQUIRE(tree.process(300));
+  CHECK(tree.process(300)->group != h);
 }
 
 TEST_CASE_METHOD(TreeFixture, "a stale pid directory never moves the pid's new owner",

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cgroup_fs.hpp"
+#include "cleanup.hpp"
 #include "cgroup_names.hpp"
 #include "group_settings.hpp"
 #include "log.hpp"
@@ -186,7 +187,7 @@ int CgroupBackend::create_group(const GroupPath& path, const GroupSettings& sett
   if (!e) e = apply_settings(dir, settings, true);
   if (!e && layout_.acct) e = cgfs::make_dir(acct_dir(path));
   if (e) {
-    cgfs::remove_dir(dir);
+    cleanup::remove_dir(dir);
     return e;
   }
   settings_[path] = settings;
@@ -197,9 +198,9 @@ int CgroupBackend::create_group(const GroupPath& path, const GroupSettings& sett
 int CgroupBackend::remove_group(const GroupPath& path) {
   const std::string dir = cpu_dir(path);
   // Only spare leaves and the user directories that held them are left.
-  for (const auto& leaf : leaf_names(path)) cgfs::remove_dir(dir + "/" + leaf);
+  for (const auto& leaf : leaf_names(path)) cleanup::remove_dir(dir + "/" + leaf);
   for (const auto& name : cgfs::subdirs(dir))
-    if (name.starts_with(kUserPrefix)) cgfs::remove_dir(dir + "/" + name);
+    if (name.starts_with(kUserPrefix)) cleanup::remove_dir(dir + "/" + name);
   if (auto pool = pools_.find(path); pool != pools_.end()) {
     pool->second.spare.clear();
     pool->second.users.clear();
@@ -229,7 +230,8 @@ int CgroupBackend::set_weight(const GroupPath& path, int weight) {
                                    std::to_string(weight_to_shares(weight)));
     if (e) return e;
   }
-  cgfs::set_xattr(cpu_dir(path), kSettingsXattr, format_settings(next));
+  cleanup::set_xattr(cpu_dir(path), kSettingsXattr, format_settings(next),
+                     "a restart will find the old weight");
   it->second = next;
   return 0;
 }
@@ -242,17 +244,23 @@ int CgroupBackend::set_policy(const GroupPath& path, std::string_view policy) {
   GroupSettings next = before;
   next.policy = std::string(policy);
   if (int e = apply_settings(cpu_dir(path), next, false)) {
-    apply_settings(cpu_dir(path), before, false);
+    restore_settings(path, before);
     return e;
   }
   it->second = next;
   // Into or out of user-fair: the members change directories, not groups.
   if (int e = replace_members(path)) {
     it->second = before;
-    apply_settings(cpu_dir(path), before, false);
+    restore_settings(path, before);
     return e;
   }
   return 0;
+}
+
+void CgroupBackend::restore_settings(const GroupPath& path, const GroupSettings& before) {
+  if (int e = apply_settings(cpu_dir(path), before, false))
+    log()->error("cannot restore the settings of {} after a failed change: {}", cpu_dir(path),
+                 std::strerror(e));
 }
 
 int CgroupBackend::store_settings(const GroupPath& path, const GroupSettings& settings) {
@@ -280,7 +288,7 @@ int CgroupBackend::open_user_dir(const GroupPath& group, const std::string& user
   auto level = usernice_.find(static_cast<uid_t>(uid));
   if (!e) e = apply_nice(dir, level == usernice_.end() ? 0 : level->second);
   if (e) {
-    cgfs::remove_dir(dir);
+    cleanup::remove_dir(dir);
     return e;
   }
   pool.users[user_dir] = 0;
@@ -293,11 +301,11 @@ void CgroupBackend::close_user_dir(const GroupPath& group, const std::string& us
   const std::string dir = cpu_dir(group) + "/" + user_dir;
   std::erase_if(pool->second.spare, [&](const std::string& leaf) {
     if (user_dir_of(leaf) != user_dir) return false;
-    cgfs::remove_dir(cpu_dir(group) + "/" + leaf);
+    cleanup::remove_dir(cpu_dir(group) + "/" + leaf);
     return true;
   });
   std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
-  cgfs::remove_dir(dir);
+  cleanup::remove_dir(dir);
   pool->second.users.erase(user_dir);
 }
 
@@ -348,7 +356,7 @@ void CgroupBackend::recycle(const Leaf& leaf) {
   }
   if ((leaf.traits.nice != 0 && apply_nice(dir, 0) != 0) ||
       pool->second.spare.size() >= kMaxSpareLeaves) {
-    cgfs::remove_dir(dir);
+    cleanup::remove_dir(dir);
     leaf_home_.erase(dir);
   } else {
     pool->second.spare.push_back(leaf.name);
@@ -406,7 +414,8 @@ int CgroupBackend::replace_members(const GroupPath& group) {
     if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
     if (e) {
       for (const auto& m : moved) {
-        cgfs::write_file(cpu_dir(group) + "/" + m.old.name + "/cgroup.procs", pid_text(m.pid));
+        cleanup::write_file(cpu_dir(group) + "/" + m.old.name + "/cgroup.procs", pid_text(m.pid),
+                            "undoing a policy switch");
         recycle(m.now);
       }
       return e;
@@ -468,7 +477,12 @@ void CgroupBackend::process_forked(pid_t child, pid_t parent, const GroupPath& g
   auto p = leaves_.find(parent);
   Home home = p != leaves_.end() ? p->second.home : default_home();
   Leaf placed;
-  if (place_in_leaf(child, group, traits, home, &placed) == 0) leaves_.emplace(child, placed);
+  int e = place_in_leaf(child, group, traits, home, &placed);
+  if (e == 0)
+    leaves_.emplace(child, placed);
+  else if (e != ESRCH)  // it competes in its parent's leaf until the next rescan
+    log()->warn("cannot give {} (forked in {}) a leaf: {}", child, cpu_dir(group),
+                std::strerror(e));
 }
 
 void CgroupBackend::process_exited(pid_t pid) {
@@ -482,7 +496,10 @@ void CgroupBackend::process_exited(pid_t pid) {
 void CgroupBackend::process_reniced(pid_t pid, int nice) {
   auto it = leaves_.find(pid);
   if (it == leaves_.end() || it->second.traits.nice == nice) return;
-  if (apply_nice(cpu_dir(it->second.group) + "/" + it->second.name, nice) == 0)
+  const std::string dir = cpu_dir(it->second.group) + "/" + it->second.name;
+  if (int e = apply_nice(dir, nice))
+    log()->warn("cannot weigh {} by its new nice level {}: {}", pid, nice, std::strerror(e));
+  else
     it->second.traits.nice = nice;
 }
 
@@ -521,7 +538,9 @@ int CgroupBackend::set_usernice(uid_t uid, int nice) {
     if (!pool.users.count(user_dir)) continue;
     const std::string dir = cpu_dir(group) + "/" + user_dir;
     if (int e = apply_nice(dir, nice)) {
-      for (const auto& d : done) apply_nice(d, old);
+      for (const auto& d : done)
+        if (int e2 = apply_nice(d, old))
+          log()->error("cannot restore usernice {} of {} in {}: {}", old, uid, d, std::strerror(e2));
       return e;
     }
     done.push_back(dir);
@@ -580,7 +599,7 @@ Usage CgroupBackend::group_usage(const GroupPath& path) {
 void CgroupBackend::shutdown() {
   acct_.drain();
   for (auto& [path, pool] : pools_) {
-    for (const auto& leaf : pool.spare) cgfs::remove_dir(cpu_dir(path) + "/" + leaf);
+    for (const auto& leaf : pool.spare) cleanup::remove_dir(cpu_dir(path) + "/" + leaf);
     pool.spare.clear();
     // User directories stay: they hold processes, and a restart finds them.
   }

@@ -83,21 +83,22 @@ class CgroupBackend : public Backend {
 
   explicit CgroupBackend(CgroupLayout layout);
   std::string acct_dir(const GroupPath& path) const;
-  int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
-  int apply_nice(const std::string& leaf_dir, int nice);
+  [[nodiscard]] int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
+  void restore_settings(const GroupPath& path, const GroupSettings& before);
+  [[nodiscard]] int apply_nice(const std::string& leaf_dir, int nice);
   // The directory a process's leaf goes in, relative to its group: "" or
   // user-<uid> when the group is user-fair.
   std::string user_dir_for(const GroupPath& group, uid_t uid) const;
-  int open_user_dir(const GroupPath& group, const std::string& user_dir);
+  [[nodiscard]] int open_user_dir(const GroupPath& group, const std::string& user_dir);
   void close_user_dir(const GroupPath& group, const std::string& user_dir);
   // Every leaf directory of a group, as names relative to it.
   std::vector<std::string> leaf_names(const GroupPath& group) const;
-  int take_leaf(const GroupPath& group, const std::string& user_dir, std::string* name);
+  [[nodiscard]] int take_leaf(const GroupPath& group, const std::string& user_dir, std::string* name);
   void recycle(const Leaf& leaf);
-  int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits, const Home& home,
+  [[nodiscard]] int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits, const Home& home,
                     Leaf* out);
   // Moves a group's members into the leaves its policy now asks for.
-  int replace_members(const GroupPath& group);
+  [[nodiscard]] int replace_members(const GroupPath& group);
   void load_usernice();
   void scan_leaf(const GroupPath& group, const std::string& name,
                  std::vector<std::pair<pid_t, GroupPath>>& homeless);
@@ -105,7 +106,7 @@ class CgroupBackend : public Backend {
   Home default_home() const;
   void scan_group(const GroupPath& path, std::vector<DiscoveredGroup>& out,
                   std::vector<std::pair<pid_t, GroupPath>>& homeless);
-  int migrate(const GroupPath& from, const GroupPath& to);
+  [[nodiscard]] int migrate(const GroupPath& from, const GroupPath& to);
   void rekey(const GroupPath& from, const GroupPath& to);
   Usage raw_usage(const GroupPath& path) const;
 

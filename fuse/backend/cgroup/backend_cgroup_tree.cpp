@@ -9,6 +9,7 @@
 
 #include "backend_cgroup.hpp"
 #include "cgroup_fs.hpp"
+#include "cleanup.hpp"
 #include "cgroup_names.hpp"
 #include "group_settings.hpp"
 #include "log.hpp"
@@ -72,7 +73,9 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
   }
   // Owners that changed while no daemon ran, and members left in the
   // other layout by a policy switch cut short, are re-placed.
-  for (const auto& d : out) replace_members(d.path);
+  for (const auto& d : out)
+    if (int e = replace_members(d.path))
+      log()->warn("cannot re-place the members of {}: {}", cpu_dir(d.path), std::strerror(e));
   log()->info("cgroup backend: found {} groups and {} processes in them", out.size(),
               leaves_.size());
   return out;
@@ -109,7 +112,7 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
       }
       settings_[child] = *s;
       pools_[child] = Pool{};
-      if (layout_.acct && !cgfs::exists(acct_dir(child))) cgfs::make_dir(acct_dir(child));
+      if (layout_.acct && !cgfs::exists(acct_dir(child))) cleanup::make_dir(acct_dir(child));
       if (auto base = cgfs::get_xattr(cdir, kUsageXattr)) {
         Usage u;
         unsigned long long a = 0, b = 0, c = 0;
@@ -149,7 +152,7 @@ void CgroupBackend::scan_leaf(const GroupPath& path, const std::string& name,
     if (pool.spare.size() < kMaxSpareLeaves && apply_nice(ldir, 0) == 0)
       pool.spare.push_back(name);
     else
-      cgfs::remove_dir(ldir);
+      cleanup::remove_dir(ldir);
     return;
   }
   Home home = default_home();
@@ -161,7 +164,8 @@ void CgroupBackend::scan_leaf(const GroupPath& path, const std::string& name,
   }
   pid_t owner = pids.front();
   MemberTraits traits = traits_of(owner);
-  apply_nice(ldir, traits.nice);
+  if (int e = apply_nice(ldir, traits.nice))
+    log()->warn("cannot weigh {} by its nice level {}: {}", owner, traits.nice, std::strerror(e));
   leaves_[owner] = Leaf{path, name, traits, home};
   if (!user_dir.empty()) ++pool.users[user_dir];
   for (std::size_t i = 1; i < pids.size(); ++i) homeless.emplace_back(pids[i], path);
@@ -216,7 +220,8 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
     }
     created.push_back(dst);
     usage_base_[dst] = carried;
-    cgfs::set_xattr(cpu_dir(dst), kUsageXattr, usage_text(carried));
+    cleanup::set_xattr(cpu_dir(dst), kUsageXattr, usage_text(carried),
+                       "a restart counts the group's usage from zero");
   }
 
   struct Moved {
@@ -232,8 +237,8 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
     if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
     if (e) {
       for (const auto& m : moved) {
-        cgfs::write_file(cpu_dir(m.old.group) + "/" + m.old.name + "/cgroup.procs",
-                         std::to_string(m.pid));
+        cleanup::write_file(cpu_dir(m.old.group) + "/" + m.old.name + "/cgroup.procs",
+                            std::to_string(m.pid), "undoing a group move");
         if (layout_.acct) acct_.push(acct_dir(m.old.group), m.pid);
       }
       undo_groups();
@@ -264,11 +269,11 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   for (auto it = subtree.rbegin(); it != subtree.rend(); ++it) {
     const std::string dir = cpu_dir(*it);
     std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
-    for (const auto& name : leaf_names(*it)) cgfs::remove_dir(dir + "/" + name);
+    for (const auto& name : leaf_names(*it)) cleanup::remove_dir(dir + "/" + name);
     for (const auto& name : cgfs::subdirs(dir))
-      if (name.starts_with(kUserPrefix)) cgfs::remove_dir(dir + "/" + name);
+      if (name.starts_with(kUserPrefix)) cleanup::remove_dir(dir + "/" + name);
     if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
-    if (layout_.acct) cgfs::remove_dir(acct_dir(*it));
+    if (layout_.acct) cleanup::remove_dir(acct_dir(*it));
     settings_.erase(*it);
     pools_.erase(*it);
     usage_base_.erase(*it);
