@@ -1,5 +1,8 @@
 #include "proc_probe.hpp"
 
+#include "proc_source.hpp"
+#include "process_list.hpp"
+
 namespace fsched {
 
 ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid) {
@@ -20,6 +23,20 @@ std::optional<ProcessInfo> probe_process(pid_t pid) {
   auto ids = read_proc_ids(pid);
   if (!ids) return std::nullopt;
   return info_from(*st, ids->uid, ids->gid);
+}
+
+namespace {
+class ProcFs : public ProcSource {
+ public:
+  std::unordered_map<pid_t, ProcStat> list() override { return list_processes(); }
+  std::optional<ProcStat> stat(pid_t pid) override { return read_proc_stat(pid); }
+  std::optional<ProcIds> ids(pid_t pid) override { return read_proc_ids(pid); }
+};
+}  // namespace
+
+ProcSource& proc_fs() {
+  static ProcFs fs;
+  return fs;
 }
 
 }  // namespace fsched

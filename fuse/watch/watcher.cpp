@@ -13,8 +13,8 @@
 namespace fsched {
 
 Watcher::Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
-                 std::chrono::milliseconds window)
-    : tree_(tree), mu_(mu), stats_(stats), flush_(std::move(flush)), window_(window) {}
+                 std::chrono::milliseconds window, ProcSource& proc)
+    : tree_(tree), mu_(mu), stats_(stats), flush_(std::move(flush)), proc_(proc), window_(window) {}
 
 void Watcher::start() {
   wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -51,13 +51,18 @@ void Watcher::events_loop() {
 }
 
 void Watcher::handle_events(const std::vector<ProcEvent>& events) {
-  // Read /proc before taking the lock: handlers wait on it.
+  // /proc is read before the lock is taken: every FUSE request waits on
+  // it while it is held exclusive.
   struct Fork {
     ProcessInfo info;
     pid_t parent;
   };
+  struct Exit {
+    pid_t pid;
+    std::optional<ProcStat> now;  // what the pid names now, if anything
+  };
   std::vector<Fork> forks;
-  std::vector<pid_t> exits;
+  std::vector<Exit> exits;
   std::vector<std::pair<pid_t, ProcIds>> owners;
   for (const auto& e : events) {
     switch (e.kind) {
@@ -66,32 +71,35 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         break;
       case ProcEvent::Kind::fork:
         if (e.pid != e.tgid) break;  // a new thread, not a new process
-        if (auto info = probe_process(e.pid)) forks.push_back({*info, e.parent_tgid});
+        if (auto st = proc_.stat(e.pid); st && !st->gone())
+          if (auto ids = proc_.ids(e.pid))
+            forks.push_back({info_from(*st, ids->uid, ids->gid), e.parent_tgid});
         break;
       case ProcEvent::Kind::exit:
-        if (e.pid == e.tgid) exits.push_back(e.pid);
+        if (e.pid == e.tgid) exits.push_back({e.pid, proc_.stat(e.pid)});
         break;
       case ProcEvent::Kind::uid:
         // A <pid>/ directory is owned by the real uid, and moving a
         // process is its owner's right: keep both current.
         if (e.pid != e.tgid) break;
-        if (auto ids = read_proc_ids(e.pid)) owners.emplace_back(e.pid, *ids);
+        if (auto ids = proc_.ids(e.pid)) owners.emplace_back(e.pid, *ids);
         break;
     }
   }
   if (forks.empty() && exits.empty() && owners.empty()) return;
   std::unique_lock lock(mu_);
+  // Exits first: a pid that exited and was reused within one batch is
+  // dropped before its new process is added.
+  for (const auto& x : exits) {
+    const Process* p = tree_.process(x.pid);
+    if (!p) continue;
+    // Only the leader thread may have exited (threads live on): keep
+    // what still runs.
+    if (x.now && !x.now->gone() && x.now->start_time == p->info.start_time) continue;
+    tree_.process_gone(x.pid);
+  }
   for (const auto& f : forks) tree_.process_forked(f.info, f.parent);
   for (const auto& [pid, ids] : owners) tree_.process_ids_changed(pid, ids.uid, ids.gid);
-  for (pid_t pid : exits) {
-    const Process* p = tree_.process(pid);
-    if (!p) continue;
-    // Only the leader thread may have exited (threads live on), or the
-    // pid may already be a new process placed above: keep what still runs.
-    auto st = read_proc_stat(pid);
-    if (st && !st->gone() && st->start_time == p->info.start_time) continue;
-    tree_.process_gone(pid);
-  }
   flush_();
 }
 
@@ -112,34 +120,59 @@ void Watcher::sampler_loop() {
 
 void Watcher::rescan() {
   auto now = std::chrono::steady_clock::now();
-  auto live = list_processes();
+  auto live = proc_.list();
+
+  // Where the listing and the tree disagree, found under the shared lock,
+  // checked against /proc with no lock held, applied under the exclusive
+  // lock only if the tree still holds what was checked.
+  struct Known {
+    pid_t pid;
+    std::uint64_t start_time;
+  };
+  std::vector<Known> missing;  // in the tree, not so in the listing
+  std::vector<pid_t> unknown;  // listed, not in the tree (or as another process)
+  std::vector<Known> reniced;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [pid, p] : tree_.processes()) {
+      auto it = live.find(pid);
+      if (it == live.end() || it->second.start_time != p.info.start_time)
+        missing.push_back({pid, p.info.start_time});
+      else if (p.info.nice != it->second.nice)
+        reniced.push_back({pid, p.info.start_time});
+    }
+    for (const auto& [pid, st] : live) {
+      const Process* p = tree_.process(pid);
+      if (!p || p->info.start_time != st.start_time) unknown.push_back(pid);
+    }
+  }
+  std::vector<Known> gone;
+  for (const auto& k : missing) {
+    // The listing is older than the tree: a process the events thread
+    // added since then is missing from it without being gone.
+    auto st = proc_.stat(k.pid);
+    if (!st || st->gone() || st->start_time != k.start_time) gone.push_back(k);
+  }
+  std::vector<ProcessInfo> found;
+  for (pid_t pid : unknown) {
+    const ProcStat& st = live.at(pid);
+    if (auto ids = proc_.ids(pid)) found.push_back(info_from(st, ids->uid, ids->gid));
+  }
 
   std::vector<std::pair<GroupId, GroupPath>> groups;
   {
     std::unique_lock lock(mu_);
-    Tree& tree = tree_;
-    std::vector<pid_t> gone;
-    for (const auto& [pid, p] : tree.processes()) {
-      auto it = live.find(pid);
-      if (it != live.end() && it->second.start_time == p.info.start_time) continue;
-      // The listing is older than the tree: a process the events thread
-      // added since then is missing from it without being gone.
-      auto st = read_proc_stat(pid);
-      if (st && !st->gone() && st->start_time == p.info.start_time) continue;
-      gone.push_back(pid);
-    }
-    for (pid_t pid : gone) tree.process_gone(pid);
-    for (const auto& [pid, st] : live) {
-      const Process* p = tree.process(pid);
-      if (!p) {
-        auto ids = read_proc_ids(pid);
-        if (ids) tree.process_found(info_from(st, ids->uid, ids->gid));
-      } else if (p->info.nice != st.nice) {
-        tree.process_reniced(pid, st.nice);
-      }
-    }
+    auto still = [&](const Known& k) {
+      const Process* p = tree_.process(k.pid);
+      return p && p->info.start_time == k.start_time;
+    };
+    for (const auto& k : gone)
+      if (still(k)) tree_.process_gone(k.pid);
+    for (const auto& info : found) tree_.process_found(info);  // known meanwhile: ignored
+    for (const auto& k : reniced)
+      if (still(k)) tree_.process_reniced(k.pid, live.at(k.pid).nice);
     flush_();
-    for (GroupId id : tree.group_ids()) groups.emplace_back(id, tree.path_of(id));
+    for (GroupId id : tree_.group_ids()) groups.emplace_back(id, tree_.path_of(id));
   }
 
   // Shares over the window just ended.

@@ -17,6 +17,7 @@
 #include <shared_mutex>
 
 #include "proc_connector.hpp"
+#include "proc_source.hpp"
 #include "stats_book.hpp"
 #include "tree.hpp"
 #include "unique_fd.hpp"
@@ -28,7 +29,7 @@ class Watcher {
   // `mu` guards `tree` (shared to look, exclusive to change); `flush`
   // hands the tree's pending entry changes on, called with `mu` exclusive.
   Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
-          std::chrono::milliseconds window);
+          std::chrono::milliseconds window, ProcSource& proc = proc_fs());
   ~Watcher() { stop(); }
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;
@@ -36,16 +37,20 @@ class Watcher {
   void start();
   void stop();
 
+  // One pass of each thread's work; public for unit tests, which run them
+  // without the threads.
+  void handle_events(const std::vector<ProcEvent>& events);
+  void rescan();
+
  private:
   void events_loop();
   void sampler_loop();
-  void handle_events(const std::vector<ProcEvent>& events);
-  void rescan();
 
   Tree& tree_;
   std::shared_mutex& mu_;
   StatsBook& stats_;
   std::function<void()> flush_;
+  ProcSource& proc_;
   std::chrono::milliseconds window_;
   std::optional<ProcConnector> connector_;
   UniqueFd wake_;  // eventfd: stop() wakes both loops

@@ -1,0 +1,25 @@
+// What the watcher reads of the live system: /proc on a real machine, a
+// fake in unit tests (which check, among other things, that it is never
+// read while the tree's lock is held exclusive).
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+
+#include "proc_stat.hpp"
+
+namespace fsched {
+
+class ProcSource {
+ public:
+  virtual ~ProcSource() = default;
+  // Every live process that is neither a kernel thread nor a zombie.
+  virtual std::unordered_map<pid_t, ProcStat> list() = 0;
+  virtual std::optional<ProcStat> stat(pid_t pid) = 0;
+  virtual std::optional<ProcIds> ids(pid_t pid) = 0;
+};
+
+// The real one.
+ProcSource& proc_fs();
+
+}  // namespace fsched
