@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -51,6 +52,29 @@ void remove_tree(const std::string& dir, const std::string& evacuate_to) {
 }
 
 std::atomic<int> g_counter{0};
+
+// Our child (we are its subreaper) serving `mnt`: the daemon that
+// fuse_daemonize() forked off the process we started.
+pid_t detached_daemon_of(const std::string& mnt) {
+  DIR* d = ::opendir("/proc");
+  if (!d) return -1;
+  pid_t found = -1;
+  while (auto* e = ::readdir(d)) {
+    pid_t pid = std::atoi(e->d_name);
+    if (pid <= 0) continue;
+    auto st = fsched::read_proc_stat(pid);
+    if (!st || st->gone() || st->ppid != ::getpid()) continue;
+    std::string cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find("fschedfs") != std::string::npos &&
+        cmdline.find(" " + mnt) != std::string::npos) {
+      found = pid;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
 }  // namespace
 
 bool g_daemon_failed = false;
@@ -110,8 +134,8 @@ void TestRoot::adopt(pid_t pid) const {
   write_file(dir + "/cgroup.procs", std::to_string(pid));
 }
 
-Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra)
-    : cgroup_root_(std::move(cgroup_root)), extra_(std::move(extra)) {
+Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra, Mode mode)
+    : cgroup_root_(std::move(cgroup_root)), extra_(std::move(extra)), mode_(mode) {
   char tmpl[] = "/tmp/fsched-mnt-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   mnt_ = tmpl;
@@ -131,6 +155,8 @@ void Daemon::start() {
   if (const char* backend = std::getenv("FSCHED_TEST_BACKEND"); backend && *backend)
     opts += ",backend=" + std::string(backend);
   for (const auto& o : extra_) opts += "," + o;
+  const bool fg = mode_ == Mode::foreground;
+  if (!fg) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   pid_ = ::fork();
   if (pid_ == 0) {
     int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -138,8 +164,21 @@ void Daemon::start() {
       ::dup2(fd, 2);
       ::dup2(fd, 1);
     }
-    ::execl(bin, bin, "-f", "-o", opts.c_str(), mnt_.c_str(), static_cast<char*>(nullptr));
+    if (fg)
+      ::execl(bin, bin, "-f", "-o", opts.c_str(), mnt_.c_str(), static_cast<char*>(nullptr));
+    else
+      ::execl(bin, bin, "-o", opts.c_str(), mnt_.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
+  }
+  if (!fg) {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      throw std::runtime_error("fschedfs (without -f) exited with status " +
+                               std::to_string(status) + ": " + log());
+    pid_ = detached_daemon_of(mnt_);
+    if (pid_ <= 0) throw std::runtime_error("the detached fschedfs is not running: " + log());
   }
   bool up = wait_until(
       [&] {
@@ -157,8 +196,8 @@ void Daemon::start() {
   }
 }
 
-void Daemon::stop() {
-  if (pid_ <= 0) return;
+int Daemon::stop() {
+  if (pid_ <= 0) return -1;
   int status = 0;
   // After an umount the daemon ends by itself; signal only one still there.
   bool done = ::waitpid(pid_, &status, WNOHANG) == pid_;
@@ -177,6 +216,7 @@ void Daemon::stop() {
     std::fprintf(stderr, "fschedfs did not exit cleanly (status %#x); its log:\n%s\n", status,
                  log().c_str());
   }
+  return done ? status : -1;
 }
 
 bool Daemon::alive() const {
@@ -365,6 +405,15 @@ void UserProcess::kill() {
 std::string cpu_cgroup_of(pid_t pid) {
   auto text = fsched::read_small_file("/proc/" + std::to_string(pid) + "/cgroup").value_or("");
   return fsched::cgroup_path_in(text, layout().version, "cpu").value_or("?");
+}
+
+bool cpuacct_mirrored() {
+  return layout().acct.has_value();
+}
+
+std::string cpuacct_cgroup_of(pid_t pid) {
+  auto text = fsched::read_small_file("/proc/" + std::to_string(pid) + "/cgroup").value_or("");
+  return fsched::cgroup_path_in(text, 1, "cpuacct").value_or("?");
 }
 
 }  // namespace it

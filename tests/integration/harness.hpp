@@ -41,14 +41,23 @@ class TestRoot {
 
 class Daemon {
  public:
-  Daemon(std::string cgroup_root, std::vector<std::string> extra_options = {});
+  // foreground: `fschedfs -f`, our child. detached: started as scripts and
+  // the contract do, without -f; the launcher must exit 0 once the tree is
+  // mounted, and the detached daemon becomes our child (the test process
+  // is made a child subreaper) so stop() still sees how it exits. Its log
+  // goes to syslog then, so log() holds only what came before the detach.
+  enum class Mode { foreground, detached };
+  Daemon(std::string cgroup_root, std::vector<std::string> extra_options = {},
+         Mode mode = Mode::foreground);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
   void start();
-  // SIGTERM and wait; the mount must be gone afterwards.
-  void stop();
+  // SIGTERM (unless it already ended) and wait; the mount must be gone
+  // afterwards. Returns the wait status; one other than a clean exit 0
+  // also fails the run (g_daemon_failed).
+  int stop();
   const std::string& mnt() const { return mnt_; }
   std::string path(const std::string& rel) const { return mnt_ + "/" + rel; }
   bool running() const { return pid_ > 0; }
@@ -62,6 +71,7 @@ class Daemon {
   std::vector<std::string> extra_;
   std::string mnt_;
   std::string log_path_;
+  Mode mode_;
   pid_t pid_ = -1;
 };
 
@@ -165,5 +175,11 @@ Owner owner_of(const std::string& path);
 extern bool g_daemon_failed;
 // The cpu cgroup path (hierarchy-relative) of a process.
 std::string cpu_cgroup_of(pid_t pid);
+// Whether cpuacct is a v1 hierarchy of its own, which the cgroup backend
+// mirrors its groups into; and a process's path there.
+bool cpuacct_mirrored();
+std::string cpuacct_cgroup_of(pid_t pid);
+// A pid (or any number) as the text written into tasks files.
+inline std::string s(long v) { return std::to_string(v); }
 
 }  // namespace it

@@ -23,9 +23,6 @@ using namespace it;
 namespace {
 constexpr double kTolerance = 3.0;
 
-std::string s(pid_t pid) {
-  return std::to_string(pid);
-}
 
 std::string backend_under_test() {
   const char* b = std::getenv("FSCHED_TEST_BACKEND");
@@ -37,6 +34,14 @@ std::string sched_ext_state() {
   std::string st;
   in >> st;
   return st;
+}
+
+// How many times a BPF scheduler was enabled since boot; -1 if unknown.
+long enable_seq() {
+  std::ifstream in("/sys/kernel/sched_ext/enable_seq");
+  long n = -1;
+  in >> n;
+  return n;
 }
 
 // A process with `threads` spinning threads besides its main one, pinned
@@ -250,4 +255,42 @@ TEST_CASE("scx: the kernel ejects the scheduler; reloaded once, then the cgroup 
   REQUIRE(write_file(d.path("0/after/tasks"), s(c.pid())) == 0);
   CHECK(cpu_cgroup_of(c.pid()).find("fsched-after") != std::string::npos);
   CHECK(d.alive());
+}
+
+TEST_CASE("scx, daemon started without -f: ejection still reloads, then falls back; clean exit",
+          "[scx]") {
+  if (backend_under_test() != "scx") {
+    WARN("not the scx backend (FSCHED_TEST_BACKEND=" << backend_under_test()
+                                                     << "): nothing to eject");
+    return;
+  }
+  // Detached, the daemon logs to syslog (none here): what it did is read
+  // from the kernel's sched_ext state and from schedulers/.
+  TestRoot root;
+  Hog a, b;
+  root.adopt({a.pid(), b.pid()});
+  Daemon d(root.path(), {}, Daemon::Mode::detached);
+  d.start();
+  REQUIRE(sched_ext_state() == "enabled");
+  REQUIRE(mkdir_errno(d.path("0/guest")) == 0);
+  REQUIRE(write_file(d.path("0/guest/tasks"), s(b.pid())) == 0);
+  write_file("/proc/sys/kernel/sysrq", "1");
+
+  // Ejected, then loaded again by the monitor thread of the detached
+  // daemon: the kernel counts every enable.
+  const long seq = enable_seq();
+  REQUIRE(seq >= 0);
+  REQUIRE(write_file("/proc/sysrq-trigger", "S") == 0);
+  CHECK(wait_until([&] { return enable_seq() > seq && sched_ext_state() == "enabled"; }, 10));
+  CHECK(read_file(d.path("schedulers/fair")).find("backends: scx") != std::string::npos);
+
+  REQUIRE(write_file("/proc/sysrq-trigger", "S") == 0);
+  CHECK(wait_until([] { return sched_ext_state() == "disabled"; }, 5));
+  CHECK(wait_until([&] {
+    return read_file(d.path("schedulers/fair")).find("backends: cgroup") != std::string::npos;
+  }, 5));
+  CHECK(cpu_cgroup_of(b.pid()).find("fsched-guest") != std::string::npos);
+  int status = d.stop();
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

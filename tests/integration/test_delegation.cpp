@@ -25,9 +25,6 @@ struct Mounted : MountedTree {
   }
 };
 
-std::string s(long v) {
-  return std::to_string(v);
-}
 }  // namespace
 
 TEST_CASE_METHOD(Mounted, "0/ is 1777: anyone makes a group, it is theirs", "[delegation]") {

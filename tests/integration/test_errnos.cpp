@@ -11,9 +11,6 @@
 using namespace it;
 
 namespace {
-std::string s(pid_t pid) {
-  return std::to_string(pid);
-}
 
 struct Mounted {
   TestRoot root;

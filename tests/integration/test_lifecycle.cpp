@@ -1,5 +1,6 @@
 // Processes coming and going, daemon restarts and unmounts.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -15,9 +16,6 @@
 using namespace it;
 
 namespace {
-std::string s(pid_t pid) {
-  return std::to_string(pid);
-}
 
 bool listed(const std::string& dir, pid_t pid) {
   for (const auto& n : list(dir))
@@ -189,20 +187,60 @@ TEST_CASE("unmount and SIGTERM leave every process alive and no stray cgroup", "
   d.stop();
 }
 
-TEST_CASE("without -f the daemon returns once the tree is usable", "[lifecycle]") {
+TEST_CASE("without -f the daemon returns once the tree is usable, and exits cleanly on umount",
+          "[lifecycle]") {
   // Not `ls 0`: busybox ls stats every entry, and in the VM's small system
   // a process listed there may exit before its stat (as in /proc).
   TestRoot root;
-  char tmpl[] = "/tmp/fsched-detach-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl));
-  std::string mnt = tmpl;
-  std::string cmd = std::string(std::getenv("FSCHEDFS")) + " -o cgroup_root=" + root.path() + " " +
-                    mnt + " && ls " + mnt + " >/dev/null && cat " + mnt + "/0/tasks " + mnt +
-                    "/schedulers/fair >/dev/null";
-  CHECK(std::system(cmd.c_str()) == 0);
-  CHECK(std::system(("fusermount3 -u " + mnt).c_str()) == 0);
-  wait_until([] { return false; }, 0.3);
-  ::rmdir(mnt.c_str());
+  Daemon d(root.path(), {}, Daemon::Mode::detached);
+  d.start();
+  CHECK(!list(d.mnt()).empty());
+  CHECK(!read_file(d.path("0/tasks")).empty());
+  CHECK(read_file(d.path("schedulers/fair")).find("backends:") != std::string::npos);
+  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
+  CHECK(rmdir_errno(d.path("0/g")) == 0);
+  CHECK(std::system(("fusermount3 -u " + d.mnt()).c_str()) == 0);
+  CHECK(wait_until([&] { return !d.alive(); }, 10));
+  int status = d.stop();
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("without -f, cpuacct follows moves and groups can be removed (v1 mirror)",
+          "[lifecycle]") {
+  if (!cpuacct_mirrored()) {
+    WARN("cpuacct is not mounted apart from cpu here: no accounting mirror to check");
+    return;
+  }
+  TestRoot root;
+  // A process found in a group's own directory gets a leaf while the
+  // daemon discovers the tree, before it detaches: the first move into
+  // the accounting mirror happens then.
+  UserProcess early(0), late(0);
+  REQUIRE(::mkdir((root.path() + "/fsched-pre").c_str(), 0755) == 0);
+  REQUIRE(write_file(root.path() + "/fsched-pre/cgroup.procs", s(early.pid())) == 0);
+  Daemon d(root.path(), {}, Daemon::Mode::detached);
+  d.start();
+  CHECK(wait_until([&] { return cpuacct_cgroup_of(early.pid()).find("fsched-pre") !=
+                                std::string::npos; }, 3));
+  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
+  REQUIRE(write_file(d.path("0/g/tasks"), s(late.pid())) == 0);
+  CHECK(wait_until([&] { return cpuacct_cgroup_of(late.pid()).find("fsched-g") !=
+                                std::string::npos; }, 3));
+  REQUIRE(write_file(d.path("0/tasks"), s(late.pid())) == 0);
+  // rmdir drains the accounting queue first: with no thread behind the
+  // queue it would never return.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(rmdir_errno(d.path("0/g")));
+  int status = -1;
+  bool done = wait_until([&] { return ::waitpid(child, &status, WNOHANG) == child; }, 5);
+  if (!done) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+  }
+  CHECK(done);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK(d.stop() == 0);
 }
 
 TEST_CASE("stats of groups and processes", "[lifecycle]") {

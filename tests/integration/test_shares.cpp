@@ -13,9 +13,6 @@ namespace {
 constexpr double kTolerance = 3.0;  // percentage points
 constexpr double kWindow = 5.0;     // seconds
 
-std::string s(pid_t pid) {
-  return std::to_string(pid);
-}
 void settle() {
   std::this_thread::sleep_for(std::chrono::seconds(1));
 }
@@ -118,7 +115,17 @@ TEST_CASE_METHOD(TwoHogsMounted,
   double pct = static_cast<double>(cpu_usec(b.pid()) - before) / 2e6 * 100;
   WARN("idle group alone: " << pct << "% of a CPU");
   CHECK(pct > 90.0);
-  // Back to fair: even split again, and the weight set while idle applies.
-  REQUIRE(write_file(d.path("0/background/cpu.weight"), "100") == 0);
+  // A weight set while idle is kept, and applies once the group is fair
+  // again: 300 against a new hog in 0 (weight 100) is 75 / 25.
+  REQUIRE(write_file(d.path("0/background/cpu.weight"), "300") == 0);
   REQUIRE(write_file(d.path("0/background/scheduler"), "fair") == 0);
+  CHECK(read_file(d.path("0/background/scheduler")) == "fair\n");
+  CHECK(read_file(d.path("0/background/cpu.weight")) == "300\n");
+  Hog c;
+  root.adopt(c.pid());
+  settle();
+  sh = measure_shares({b.pid(), c.pid()}, 4.0);
+  WARN("fair again, weight 300 set while idle, vs a process: " << sh[0] << " / " << sh[1]);
+  CHECK(sh[0] == Approx(75).margin(kTolerance));
+  CHECK(sh[1] == Approx(25).margin(kTolerance));
 }
