@@ -40,6 +40,19 @@
  * FSCHED_AHEAD_SLICES of debt, which bounds how long any runnable task
  * waits: the watchdog never has a reason to fire.
  *
+ * Per-process CPU time (`proc_runtime`, keyed by tgid) lives as long as the
+ * process: a pid the kernel hands out again must start from nothing. The
+ * kernel calls ops.exit_task once per thread, after that thread's last
+ * switch (6.19 on; before, when its task_struct is freed), and the threads
+ * of a process die in any order: the leader may go first. So the entry goes
+ * when a thread exits with signal->live at 0, i.e. the last one; a charge
+ * that finds no entry for a process in that state does not create one (a
+ * dying thread still runs after another's exit_task). The cost: a load of
+ * signal->live in every exit_task, a hash delete per process exit, and the
+ * same load on the rare charge that misses the map. Before 6.19 exit_task
+ * comes at least an RCU grace period after the parent reaped the process;
+ * a pid recycled within that window loses what it was charged in it.
+ *
  * Membership comes from cgroups (ops.cgroup_*), not from a map the daemon
  * writes: fork inheritance, exits, threads and moves are the kernel's own,
  * so they cannot drift, and if this scheduler is ejected the fair class
@@ -256,6 +269,13 @@ static u64 clamp_divisor(s64 sum, u32 load)
 	return sum > (s64)load ? (u64)sum : (u64)load;
 }
 
+/* Whether some thread of p's process has not yet exited (do_exit() counts
+ * them down in signal->live before a thread's last switch). */
+static bool group_alive(const struct task_struct *p)
+{
+	return p->signal->live.counter > 0;
+}
+
 /* Charge `ns` of CPU time: to the task's vtime, divided by its compound
  * share, and to the runtime of its process and of each cgroup above it. */
 static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
@@ -273,11 +293,10 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	stat_inc(FSCHED_STAT_CHARGE);
 
 	prt = bpf_map_lookup_elem(&proc_runtime, &tgid);
-	if (prt) {
+	if (prt)
 		__sync_fetch_and_add(prt, ns);
-	} else {
+	else if (group_alive(p))
 		bpf_map_update_elem(&proc_runtime, &tgid, &ns, BPF_NOEXIST);
-	}
 
 	if (n) {
 		hw = hw * load / clamp_divisor(n->sum, load);
@@ -487,6 +506,17 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_init_task, struct task_struct *p, struct scx
 	return 0;
 }
 
+void BPF_STRUCT_OPS(fsched_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	u32 tgid = p->tgid;
+
+	/* A failed fork ran nothing; a thread that is not the last leaves
+	 * its process's time to the ones still running. */
+	if (args->cancelled || group_alive(p))
+		return;
+	bpf_map_delete_elem(&proc_runtime, &tgid);
+}
+
 void BPF_STRUCT_OPS(fsched_enable, struct task_struct *p)
 {
 	u64 *clk = clock_of(scx_bpf_task_cpu(p));
@@ -572,6 +602,7 @@ struct sched_ext_ops fsched_ops = {
 	.quiescent = (void *)fsched_quiescent,
 	.set_weight = (void *)fsched_set_weight,
 	.init_task = (void *)fsched_init_task,
+	.exit_task = (void *)fsched_exit_task,
 	.enable = (void *)fsched_enable,
 	.cgroup_init = (void *)fsched_cgroup_init,
 	.cgroup_exit = (void *)fsched_cgroup_exit,

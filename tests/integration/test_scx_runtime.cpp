@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -149,6 +150,52 @@ TEST_CASE("scx: a recycled pid starts with none of the old process's CPU time", 
   WARN("the sleeper that got pid " << pid << " shows " << new_usage << " us");
   CHECK(new_usage < old_usage / 10);
   CHECK(new_usage < 100'000);
+}
+
+TEST_CASE("scx: a process keeps its CPU time when one of its threads exits", "[scx][bpf]") {
+  if (!scx_under_test("no per-process runtime map to reset")) return;
+  TestRoot root;
+  Daemon d(root.path());
+  d.start();
+  REQUIRE(sched_ext_state() == "enabled");
+  REQUIRE(mkdir_errno(d.path("0/guest")) == 0);
+
+  // A thread spins 1 s of CPU time and exits; then the main thread spins
+  // 0.1 s (so the scheduler charges the process after the exit) and says
+  // so through a pipe.
+  int done[2];
+  REQUIRE(::pipe(done) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::setsid();
+    auto spin = [](double cpu_seconds) {
+      auto now = [] {
+        timespec ts;
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return ts.tv_sec + ts.tv_nsec / 1e9;
+      };
+      for (double end = now() + cpu_seconds; now() < end;) {
+      }
+    };
+    std::thread([&] { spin(1.0); }).join();
+    spin(0.1);
+    [[maybe_unused]] auto n = ::write(done[1], "x", 1);
+    for (;;) ::pause();
+  }
+  ::close(done[1]);
+  root.adopt(pid);
+  REQUIRE(wait_until([&] { return exists(d.path("0/" + s(pid))); }, 5));
+  REQUIRE(write_file(d.path("0/guest/tasks"), s(pid)) == 0);
+  char c;
+  bool finished = ::read(done[0], &c, 1) == 1;  // EOF if the child died
+  ::close(done[0]);
+  const long long usage = usage_usec(d.path("0/guest/" + s(pid) + "/stats"));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  REQUIRE(finished);
+  WARN("after its 1 s thread exited, process " << pid << " shows " << usage << " us");
+  CHECK(usage >= 900'000);
 }
 
 TEST_CASE("scx: loading the scheduler makes the kernel log no deprecation warning", "[scx][bpf]") {
