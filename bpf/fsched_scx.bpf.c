@@ -184,6 +184,29 @@ static u32 node_load(const struct cg_node *n)
 	return load ? load : 1;
 }
 
+/*
+ * Writes to p->scx.slice and p->scx.dsq_vtime go through the kfuncs where
+ * the kernel has them (6.19 on): since 7.1 it warns at load about direct
+ * writes, which it means to refuse. bpf_ksym_exists() is a constant to the
+ * verifier, so it never walks the branch not taken: no warning where the
+ * kfunc exists, and no unresolved kfunc where it does not (6.12 to 6.18).
+ */
+static __always_inline void set_vtime(struct task_struct *p, u64 vtime)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_dsq_vtime))
+		scx_bpf_task_set_dsq_vtime(p, vtime);
+	else
+		p->scx.dsq_vtime = vtime;
+}
+
+static __always_inline void set_slice(struct task_struct *p, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_slice))
+		scx_bpf_task_set_slice(p, slice);
+	else
+		p->scx.slice = slice;
+}
+
 static u64 cgroup_id(const struct cgroup *cgrp)
 {
 	return BPF_CORE_READ(cgrp, kn, id);
@@ -327,7 +350,7 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	}
 	if (!hw)
 		hw = 1;
-	p->scx.dsq_vtime += ns * FSCHED_HW_ONE / hw;
+	set_vtime(p, p->scx.dsq_vtime + ns * FSCHED_HW_ONE / hw);
 }
 
 static struct task_ctx *ctx_of(struct task_struct *p)
@@ -357,7 +380,7 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (clk && vtime > *clk + ahead) {
 		vtime = *clk + ahead;
-		p->scx.dsq_vtime = vtime;
+		set_vtime(p, vtime);
 		stat_inc(FSCHED_STAT_AHEAD_CLAMP);
 	}
 	stat_inc(FSCHED_STAT_ENQUEUE);
@@ -393,7 +416,7 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 		if ((!found && seen < PEEK_MAX) || (found && prev->scx.dsq_vtime < head)) {
 			u64 *clk = clock_of(-1);
 
-			prev->scx.slice = slice_ns;
+			set_slice(prev, slice_ns);
 			if (clk && prev->scx.dsq_vtime > *clk)
 				*clk = prev->scx.dsq_vtime;
 			return;
@@ -412,7 +435,7 @@ void BPF_STRUCT_OPS(fsched_runnable, struct task_struct *p, u64 enq_flags)
 	/* A waker gets at most one slice of credit: sleeping does not buy
 	 * a burst that would take other members' share. */
 	if (clk && *clk > slice_ns && p->scx.dsq_vtime < *clk - slice_ns) {
-		p->scx.dsq_vtime = *clk - slice_ns;
+		set_vtime(p, *clk - slice_ns);
 		stat_inc(FSCHED_STAT_LAG_CLAMP);
 	}
 	if (tctx->contrib_cgid)
@@ -522,7 +545,7 @@ void BPF_STRUCT_OPS(fsched_enable, struct task_struct *p)
 	u64 *clk = clock_of(scx_bpf_task_cpu(p));
 
 	/* A new task starts at its CPU's clock: no credit, no debt. */
-	p->scx.dsq_vtime = clk ? *clk : 0;
+	set_vtime(p, clk ? *clk : 0);
 }
 
 void BPF_STRUCT_OPS(fsched_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
