@@ -40,6 +40,19 @@
  * FSCHED_AHEAD_SLICES of debt, which bounds how long any runnable task
  * waits: the watchdog never has a reason to fire.
  *
+ * Per-process CPU time (`proc_runtime`, keyed by tgid) lives as long as the
+ * process: a pid the kernel hands out again must start from nothing. The
+ * kernel calls ops.exit_task once per thread, after that thread's last
+ * switch (6.19 on; before, when its task_struct is freed), and the threads
+ * of a process die in any order: the leader may go first. So the entry goes
+ * when a thread exits with signal->live at 0, i.e. the last one; a charge
+ * that finds no entry for a process in that state does not create one (a
+ * dying thread still runs after another's exit_task). The cost: a load of
+ * signal->live in every exit_task, a hash delete per process exit, and the
+ * same load on the rare charge that misses the map. Before 6.19 exit_task
+ * comes at least an RCU grace period after the parent reaped the process;
+ * a pid recycled within that window loses what it was charged in it.
+ *
  * Membership comes from cgroups (ops.cgroup_*), not from a map the daemon
  * writes: fork inheritance, exits, threads and moves are the kernel's own,
  * so they cannot drift, and if this scheduler is ejected the fair class
@@ -171,6 +184,29 @@ static u32 node_load(const struct cg_node *n)
 	return load ? load : 1;
 }
 
+/*
+ * Writes to p->scx.slice and p->scx.dsq_vtime go through the kfuncs where
+ * the kernel has them (6.19 on): since 7.1 it warns at load about direct
+ * writes, which it means to refuse. bpf_ksym_exists() is a constant to the
+ * verifier, so it never walks the branch not taken: no warning where the
+ * kfunc exists, and no unresolved kfunc where it does not (6.12 to 6.18).
+ */
+static __always_inline void set_vtime(struct task_struct *p, u64 vtime)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_dsq_vtime))
+		scx_bpf_task_set_dsq_vtime(p, vtime);
+	else
+		p->scx.dsq_vtime = vtime;
+}
+
+static __always_inline void set_slice(struct task_struct *p, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_slice))
+		scx_bpf_task_set_slice(p, slice);
+	else
+		p->scx.slice = slice;
+}
+
 static u64 cgroup_id(const struct cgroup *cgrp)
 {
 	return BPF_CORE_READ(cgrp, kn, id);
@@ -256,6 +292,13 @@ static u64 clamp_divisor(s64 sum, u32 load)
 	return sum > (s64)load ? (u64)sum : (u64)load;
 }
 
+/* Whether some thread of p's process has not yet exited (do_exit() counts
+ * them down in signal->live before a thread's last switch). */
+static bool group_alive(const struct task_struct *p)
+{
+	return p->signal->live.counter > 0;
+}
+
 /* Charge `ns` of CPU time: to the task's vtime, divided by its compound
  * share, and to the runtime of its process and of each cgroup above it. */
 static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
@@ -273,11 +316,10 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	stat_inc(FSCHED_STAT_CHARGE);
 
 	prt = bpf_map_lookup_elem(&proc_runtime, &tgid);
-	if (prt) {
+	if (prt)
 		__sync_fetch_and_add(prt, ns);
-	} else {
+	else if (group_alive(p))
 		bpf_map_update_elem(&proc_runtime, &tgid, &ns, BPF_NOEXIST);
-	}
 
 	if (n) {
 		hw = hw * load / clamp_divisor(n->sum, load);
@@ -308,7 +350,7 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	}
 	if (!hw)
 		hw = 1;
-	p->scx.dsq_vtime += ns * FSCHED_HW_ONE / hw;
+	set_vtime(p, p->scx.dsq_vtime + ns * FSCHED_HW_ONE / hw);
 }
 
 static struct task_ctx *ctx_of(struct task_struct *p)
@@ -338,7 +380,7 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (clk && vtime > *clk + ahead) {
 		vtime = *clk + ahead;
-		p->scx.dsq_vtime = vtime;
+		set_vtime(p, vtime);
 		stat_inc(FSCHED_STAT_AHEAD_CLAMP);
 	}
 	stat_inc(FSCHED_STAT_ENQUEUE);
@@ -374,7 +416,7 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 		if ((!found && seen < PEEK_MAX) || (found && prev->scx.dsq_vtime < head)) {
 			u64 *clk = clock_of(-1);
 
-			prev->scx.slice = slice_ns;
+			set_slice(prev, slice_ns);
 			if (clk && prev->scx.dsq_vtime > *clk)
 				*clk = prev->scx.dsq_vtime;
 			return;
@@ -393,7 +435,7 @@ void BPF_STRUCT_OPS(fsched_runnable, struct task_struct *p, u64 enq_flags)
 	/* A waker gets at most one slice of credit: sleeping does not buy
 	 * a burst that would take other members' share. */
 	if (clk && *clk > slice_ns && p->scx.dsq_vtime < *clk - slice_ns) {
-		p->scx.dsq_vtime = *clk - slice_ns;
+		set_vtime(p, *clk - slice_ns);
 		stat_inc(FSCHED_STAT_LAG_CLAMP);
 	}
 	if (tctx->contrib_cgid)
@@ -487,12 +529,23 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_init_task, struct task_struct *p, struct scx
 	return 0;
 }
 
+void BPF_STRUCT_OPS(fsched_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	u32 tgid = p->tgid;
+
+	/* A failed fork ran nothing; a thread that is not the last leaves
+	 * its process's time to the ones still running. */
+	if (args->cancelled || group_alive(p))
+		return;
+	bpf_map_delete_elem(&proc_runtime, &tgid);
+}
+
 void BPF_STRUCT_OPS(fsched_enable, struct task_struct *p)
 {
 	u64 *clk = clock_of(scx_bpf_task_cpu(p));
 
 	/* A new task starts at its CPU's clock: no credit, no debt. */
-	p->scx.dsq_vtime = clk ? *clk : 0;
+	set_vtime(p, clk ? *clk : 0);
 }
 
 void BPF_STRUCT_OPS(fsched_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
@@ -572,6 +625,7 @@ struct sched_ext_ops fsched_ops = {
 	.quiescent = (void *)fsched_quiescent,
 	.set_weight = (void *)fsched_set_weight,
 	.init_task = (void *)fsched_init_task,
+	.exit_task = (void *)fsched_exit_task,
 	.enable = (void *)fsched_enable,
 	.cgroup_init = (void *)fsched_cgroup_init,
 	.cgroup_exit = (void *)fsched_cgroup_exit,

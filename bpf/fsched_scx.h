@@ -1,4 +1,4 @@
-/* Shared between fsched_scx.bpf.c and its loader (scx_loader.cpp).
+/* Shared between fsched_scx.bpf.c and its loader (scx_scheduler.cpp).
  * Plain C types only: the BPF side sees vmlinux.h, the loader <linux/types.h>.
  */
 #ifndef FSCHED_SCX_H

@@ -29,7 +29,11 @@ for applet in $("$busybox" --list); do
   [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$script" "$root/opt/guest.sh"
-for kv in ${FSCHED_VM_ENV:-}; do echo "export $kv"; done >"$root/opt/env"
+# Split at blanks but not globbed, and quoted for the guest's shell: a value
+# may be a Catch2 filter such as [bpf].
+set -f
+for kv in ${FSCHED_VM_ENV:-}; do printf 'export %q\n' "$kv"; done >"$root/opt/env"
+set +f
 # Files go to /opt; an ELF program brings its shared libraries (and the
 # dynamic loader) at the paths it was linked against.
 for f in "$@"; do

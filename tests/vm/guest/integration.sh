@@ -3,11 +3,14 @@
 # FSCHED_TEST_BACKEND (cgroup or scx; FSCHED_VM_ENV carries it in).
 # Needs /opt/fschedfs, /opt/integration_tests and the fsched command
 # (fsched, piglet, io, spawn.conf) in /opt of the initramfs.
+# FSCHED_TEST_ARGS: Catch2 arguments (a test filter such as "[bpf]"), split
+# at blanks and not globbed.
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
 echo "cgroup2, subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)," \
   "backend ${FSCHED_TEST_BACKEND:-auto}"
 export FSCHEDFS=/opt/fschedfs FSCHED_CLI=/opt PATH=/opt:$PATH
+set -f
 cd /tmp && /opt/integration_tests --use-colour no ${FSCHED_TEST_ARGS:-}
 rc=$?
 echo "sched_ext state after the suite: $(cat /sys/kernel/sched_ext/state)"
