@@ -17,10 +17,10 @@ ProcessInfo info_from(const ProcStat& st, uid_t uid, gid_t gid) {
   return info;
 }
 
-std::optional<ProcessInfo> probe_process(pid_t pid) {
-  auto st = read_proc_stat(pid);
+std::optional<ProcessInfo> probe_process(pid_t pid, ProcSource& proc) {
+  auto st = proc.stat(pid);
   if (!st || st->gone()) return std::nullopt;
-  auto ids = read_proc_ids(pid);
+  auto ids = proc.ids(pid);
   if (!ids) return std::nullopt;
   return info_from(*st, ids->uid, ids->gid);
 }

@@ -8,7 +8,6 @@
 
 #include "log.hpp"
 #include "proc_probe.hpp"
-#include "process_list.hpp"
 
 namespace fsched {
 
@@ -71,9 +70,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         break;
       case ProcEvent::Kind::fork:
         if (e.pid != e.tgid) break;  // a new thread, not a new process
-        if (auto st = proc_.stat(e.pid); st && !st->gone())
-          if (auto ids = proc_.ids(e.pid))
-            forks.push_back({info_from(*st, ids->uid, ids->gid), e.parent_tgid});
+        if (auto info = probe_process(e.pid, proc_)) forks.push_back({*info, e.parent_tgid});
         break;
       case ProcEvent::Kind::exit:
         if (e.pid == e.tgid) exits.push_back({e.pid, proc_.stat(e.pid)});
