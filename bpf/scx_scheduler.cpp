@@ -6,7 +6,6 @@
 #include <bpf/libbpf.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
@@ -160,29 +159,6 @@ std::optional<std::uint64_t> Scheduler::process_runtime_ns(pid_t pid) const {
       0)
     return std::nullopt;
   return ns;
-}
-
-Counters Scheduler::counters() const {
-  int cpus = libbpf_num_possible_cpus();
-  std::array<std::uint64_t, NR_FSCHED_STATS> sum{};
-  if (cpus > 0) {
-    std::vector<std::uint64_t> per_cpu(static_cast<std::size_t>(cpus));
-    for (std::uint32_t i = 0; i < NR_FSCHED_STATS; ++i) {
-      if (bpf_map__lookup_elem(impl_->skel->maps.stats, &i, sizeof i, per_cpu.data(),
-                               per_cpu.size() * sizeof(std::uint64_t), 0) != 0)
-        continue;
-      for (auto v : per_cpu) sum[i] += v;
-    }
-  }
-  Counters c;
-  c.enqueued = sum[FSCHED_STAT_ENQUEUE];
-  c.direct = sum[FSCHED_STAT_DIRECT];
-  c.charges = sum[FSCHED_STAT_CHARGE];
-  c.no_node = sum[FSCHED_STAT_NO_NODE];
-  c.depth_cut = sum[FSCHED_STAT_DEPTH_CUT];
-  c.lag_clamped = sum[FSCHED_STAT_LAG_CLAMP];
-  c.ahead_clamped = sum[FSCHED_STAT_AHEAD_CLAMP];
-  return c;
 }
 
 }  // namespace fsched::scx

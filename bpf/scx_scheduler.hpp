@@ -27,11 +27,6 @@ struct ExitInfo {
   std::string describe() const;
 };
 
-struct Counters {
-  std::uint64_t enqueued = 0, direct = 0, charges = 0, no_node = 0, depth_cut = 0, lag_clamped = 0,
-                ahead_clamped = 0;
-};
-
 // "" when this kernel can run a sched_ext scheduler now, else why not.
 std::string unavailable_reason();
 
@@ -52,7 +47,6 @@ class Scheduler {
   std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t cgroup_id) const;
   // CPU time charged to a process since the scheduler loaded.
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const;
-  Counters counters() const;
 
  private:
   struct Impl;

@@ -85,7 +85,6 @@ void ProcConnector::read_events(std::vector<ProcEvent>& out) {
           e.kind = ProcEvent::Kind::uid;
           e.pid = ev->event_data.id.process_pid;
           e.tgid = ev->event_data.id.process_tgid;
-          e.ruid = ev->event_data.id.r.ruid;
           break;
         default:
           continue;

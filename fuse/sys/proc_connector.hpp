@@ -11,12 +11,13 @@
 
 namespace fsched {
 
+// A uid event carries no uid: the watcher reads the owner from /proc, which
+// is still right when several changes arrive out of order.
 struct ProcEvent {
   enum class Kind { fork, exit, uid, overrun } kind = Kind::fork;
   pid_t pid = 0;          // the thread the event is about
   pid_t tgid = 0;         // its process
   pid_t parent_tgid = 0;  // fork only
-  uid_t ruid = 0;         // uid only
 };
 
 class ProcConnector {

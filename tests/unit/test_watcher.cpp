@@ -107,10 +107,10 @@ TEST_CASE_METHOD(WatcherFixture, "events: fork inherits the group, exit removes,
   outside.erase(102);
   outside[101].uid = 9001;
   watcher.handle_events({
-      {ProcEvent::Kind::fork, 200, 200, 101, 0},
-      {ProcEvent::Kind::exit, 102, 102, 0, 0},
-      {ProcEvent::Kind::exit, 150, 101, 0, 0},  // a thread of 101: 101 lives on
-      {ProcEvent::Kind::uid, 101, 101, 0, 9001},
+      {ProcEvent::Kind::fork, 200, 200, 101},
+      {ProcEvent::Kind::exit, 102, 102, 0},
+      {ProcEvent::Kind::exit, 150, 101, 0},  // a thread of 101: 101 lives on
+      {ProcEvent::Kind::uid, 101, 101, 0},
   });
   REQUIRE(tree.process(200));
   CHECK(tree.process(200)->group == g);
@@ -127,8 +127,8 @@ TEST_CASE_METHOD(WatcherFixture, "an exit and a fork of the same pid in one batc
   outside[102] = info(102, 9000);
   outside[102].start_time = 5;
   outside[102].ppid = 101;
-  watcher.handle_events({{ProcEvent::Kind::exit, 102, 102, 0, 0},
-                         {ProcEvent::Kind::fork, 102, 102, 101, 0}});
+  watcher.handle_events({{ProcEvent::Kind::exit, 102, 102, 0},
+                         {ProcEvent::Kind::fork, 102, 102, 101}});
   REQUIRE(tree.process(102));
   CHECK(tree.process(102)->info.start_time == 5);
   CHECK(tree.process(102)->info.uid == 9000);
