@@ -11,6 +11,7 @@
 
 #include "cli_error.hpp"
 #include "mount_point.hpp"
+#include "ranges.hpp"
 
 namespace fsched::cli {
 
@@ -27,7 +28,7 @@ int run_usernice(const std::string& mount_given, const std::string& nice_text,
                  const std::string& user) {
   long nice = 0;
   if (!to_long(nice_text, &nice))
-    throw CliError("NICE must be an integer in -20..19, not \"" + nice_text + "\"");
+    throw CliError("NICE must be an integer in " + kUserniceRange.text() + ", not \"" + nice_text + "\"");
   long uid = 0;
   if (!to_long(user, &uid)) {
     struct passwd* pw = ::getpwnam(user.c_str());
@@ -44,7 +45,7 @@ int run_usernice(const std::string& mount_given, const std::string& nice_text,
   if (n == static_cast<ssize_t>(line.size())) return 0;
   switch (err) {
     case ERANGE:
-      throw CliError("NICE must be within -20..19");
+      throw CliError("NICE must be within " + kUserniceRange.text());
     case EPERM:
       throw CliError(
           "only root may lower a user's level (raise their priority); a user may raise "

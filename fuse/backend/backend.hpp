@@ -18,12 +18,13 @@
 #include <vector>
 
 #include "group_path.hpp"
+#include "ranges.hpp"
 
 namespace fsched {
 
 // What a group carries besides its members; persisted by the backend.
 struct GroupSettings {
-  int weight = 100;
+  int weight = kDefaultWeight;
   std::string policy = "fair";
   uid_t uid = 0;
   gid_t gid = 0;

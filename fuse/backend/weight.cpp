@@ -15,8 +15,8 @@ constexpr std::array<std::uint32_t, 40> kNiceToLoad = {
 }  // namespace
 
 std::uint32_t nice_to_load(int nice) {
-  nice = std::clamp(nice, -20, 19);
-  return kNiceToLoad[static_cast<std::size_t>(nice + 20)];
+  nice = std::clamp(nice, kNiceRange.min, kNiceRange.max);
+  return kNiceToLoad[static_cast<std::size_t>(nice - kNiceRange.min)];
 }
 
 std::uint64_t weight_to_shares(int weight) {
@@ -25,12 +25,12 @@ std::uint64_t weight_to_shares(int weight) {
 
 int shares_to_weight(std::uint64_t shares) {
   auto w = static_cast<std::int64_t>((shares * 100 + 1023) / 1024);
-  return static_cast<int>(std::clamp<std::int64_t>(w, kMinWeight, kMaxWeight));
+  return static_cast<int>(std::clamp<std::int64_t>(w, kWeightRange.min, kWeightRange.max));
 }
 
 int load_to_weight(std::uint32_t load) {
   auto w = static_cast<std::int64_t>((static_cast<std::uint64_t>(load) * 100 + 512) / 1024);
-  return static_cast<int>(std::clamp<std::int64_t>(w, kMinWeight, kMaxWeight));
+  return static_cast<int>(std::clamp<std::int64_t>(w, kWeightRange.min, kWeightRange.max));
 }
 
 }  // namespace fsched

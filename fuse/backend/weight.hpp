@@ -3,11 +3,9 @@
 
 #include <cstdint>
 
-namespace fsched {
+#include "ranges.hpp"
 
-inline constexpr int kMinWeight = 1;
-inline constexpr int kMaxWeight = 10000;
-inline constexpr int kDefaultWeight = 100;
+namespace fsched {
 
 // CFS load weight of a nice level (-20..19), as the kernel's
 // sched_prio_to_weight table: nice 0 = 1024, each step about 1.25x.

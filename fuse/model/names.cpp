@@ -7,8 +7,6 @@
 namespace fsched {
 
 namespace {
-constexpr std::array<std::string_view, 5> kReserved = {"scheduler", "cpu.weight", "tasks", "stats",
-                                                       "comm"};
 
 bool allowed_byte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -33,7 +31,9 @@ bool pid_from_name(std::string_view name, pid_t* out) {
 }
 
 bool is_reserved_name(std::string_view name) {
-  for (auto r : kReserved)
+  for (auto r : kGroupFileNames)
+    if (name == r) return true;
+  for (auto r : kPidFileNames)
     if (name == r) return true;
   return false;
 }

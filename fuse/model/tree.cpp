@@ -13,6 +13,7 @@
 #include "names.hpp"
 #include "permissions.hpp"
 #include "policies.hpp"
+#include "ranges.hpp"
 
 namespace fsched {
 
@@ -336,7 +337,7 @@ int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
   Group& g = it->second;
   if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
   if (g.is_host()) return EPERM;
-  if (weight < 1 || weight > 10000) return ERANGE;
+  if (!kWeightRange.contains(weight)) return ERANGE;
   if (g.settings.weight == weight) return 0;
   if (int e = backend_.set_weight(path_of(id), weight)) return e;
   g.settings.weight = weight;
@@ -440,7 +441,7 @@ void Tree::process_ids_changed(pid_t pid, uid_t uid, gid_t gid) {
 }
 
 int Tree::set_usernice(uid_t uid, int nice, const Cred& cred) {
-  if (nice < kMinUsernice || nice > kMaxUsernice) return ERANGE;
+  if (!kUserniceRange.contains(nice)) return ERANGE;
   auto it = usernice_.find(uid);
   const int now = it == usernice_.end() ? 0 : it->second;
   // As nice(2): a user may lower their own priority, only root raises it.

@@ -25,8 +25,6 @@
 namespace fsched {
 
 using GroupId = std::uint32_t;
-inline constexpr int kMinUsernice = -20;
-inline constexpr int kMaxUsernice = 19;
 inline constexpr GroupId kHostGroup = 0;
 
 struct Group {

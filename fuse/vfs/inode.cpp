@@ -1,11 +1,11 @@
 #include "inode.hpp"
 
+#include "names.hpp"
+
 namespace fsched {
 
-namespace {
-constexpr std::string_view kGroupFiles[] = {"scheduler", "cpu.weight", "tasks", "stats"};
-constexpr std::string_view kPidFiles[] = {"comm", "stats"};
-}  // namespace
+static_assert(kGroupFileNames.size() == static_cast<std::size_t>(GroupFile::count_));
+static_assert(kPidFileNames.size() == static_cast<std::size_t>(PidFile::count_));
 
 std::uint64_t encode(Node node) {
   if (node.kind == NodeKind::root) return 1;  // FUSE_ROOT_ID
@@ -33,15 +33,15 @@ bool decode(std::uint64_t ino, Node* out) {
 }
 
 std::string_view group_file_name(GroupFile f) {
-  return kGroupFiles[static_cast<int>(f)];
+  return kGroupFileNames[static_cast<int>(f)];
 }
 std::string_view pid_file_name(PidFile f) {
-  return kPidFiles[static_cast<int>(f)];
+  return kPidFileNames[static_cast<int>(f)];
 }
 
 bool group_file_from_name(std::string_view name, GroupFile* out) {
   for (int i = 0; i < static_cast<int>(GroupFile::count_); ++i)
-    if (kGroupFiles[i] == name) {
+    if (kGroupFileNames[i] == name) {
       *out = static_cast<GroupFile>(i);
       return true;
     }
@@ -50,7 +50,7 @@ bool group_file_from_name(std::string_view name, GroupFile* out) {
 
 bool pid_file_from_name(std::string_view name, PidFile* out) {
   for (int i = 0; i < static_cast<int>(PidFile::count_); ++i)
-    if (kPidFiles[i] == name) {
+    if (kPidFileNames[i] == name) {
       *out = static_cast<PidFile>(i);
       return true;
     }

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <limits>
 
+#include "ranges.hpp"
+
 namespace fsched {
 
 std::string_view trim(std::string_view s) {
@@ -33,7 +35,8 @@ Result<int> parse_weight(std::string_view text) {
   if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
   long long v = 0;
   if (!parse_integer(trim(text), v)) return make_error(EINVAL, "cpu.weight takes an integer");
-  if (v < 1 || v > 10000) return make_error(ERANGE, "cpu.weight must be within 1..10000");
+  if (!kWeightRange.contains(v))
+    return make_error(ERANGE, "cpu.weight must be within " + kWeightRange.text());
   return static_cast<int>(v);
 }
 
@@ -59,7 +62,8 @@ Result<UserniceEntry> parse_usernice(std::string_view text) {
   // (uid_t)-1 means "no uid" to every system call.
   if (uid < 0 || uid >= static_cast<long long>(static_cast<uid_t>(-1)))
     return make_error(EINVAL, "not a uid");
-  if (nice < -20 || nice > 19) return make_error(ERANGE, "NICE must be within -20..19");
+  if (!kUserniceRange.contains(nice))
+    return make_error(ERANGE, "NICE must be within " + kUserniceRange.text());
   return UserniceEntry{static_cast<uid_t>(uid), static_cast<int>(nice)};
 }
 

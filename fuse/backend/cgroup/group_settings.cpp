@@ -30,7 +30,7 @@ std::optional<GroupSettings> parse_settings(std::string_view text) {
     auto val = item.substr(eq + 1);
     bool ok = true;
     if (key == "weight") {
-      ok = number(val, s.weight, 10) && s.weight >= kMinWeight && s.weight <= kMaxWeight;
+      ok = number(val, s.weight, 10) && kWeightRange.contains(s.weight);
     } else if (key == "policy") {
       ok = !val.empty();
       s.policy = std::string(val);
