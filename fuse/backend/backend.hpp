@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "group_path.hpp"
+#include "policies.hpp"
 #include "ranges.hpp"
 
 namespace fsched {
@@ -25,7 +26,7 @@ namespace fsched {
 // What a group carries besides its members; persisted by the backend.
 struct GroupSettings {
   int weight = kDefaultWeight;
-  std::string policy = "fair";
+  Policy policy = kDefaultPolicy;
   uid_t uid = 0;
   gid_t gid = 0;
   mode_t mode = 0755;
@@ -55,7 +56,7 @@ class Backend {
   virtual ~Backend() = default;
 
   virtual std::string_view name() const = 0;
-  virtual bool supports_policy(std::string_view policy) const = 0;
+  virtual bool supports_policy(Policy policy) const = 0;
 
   // Groups the backend already holds, parents before children.
   virtual std::vector<DiscoveredGroup> discover() = 0;
@@ -67,7 +68,7 @@ class Backend {
   // Rename and re-parent: `to` does not exist yet, its parent does.
   [[nodiscard]] virtual int move_group(const GroupPath& from, const GroupPath& to) = 0;
   [[nodiscard]] virtual int set_weight(const GroupPath& path, int weight) = 0;
-  [[nodiscard]] virtual int set_policy(const GroupPath& path, std::string_view policy) = 0;
+  [[nodiscard]] virtual int set_policy(const GroupPath& path, Policy policy) = 0;
   // Owner and mode, kept so a restart finds them again.
   [[nodiscard]] virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
 

@@ -266,18 +266,20 @@ int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
   return 0;
 }
 
-int Tree::set_policy(GroupId id, std::string_view policy, const Cred& cred) {
+int Tree::set_policy(GroupId id, std::string_view name, const Cred& cred) {
   auto it = groups_.find(id);
   if (it == groups_.end()) return ENOENT;
   Group& g = it->second;
   if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
-  if (!find_policy(policy) || !backend_.supports_policy(policy)) return EINVAL;
+  auto known = policy_from_name(name);
+  if (!known || !backend_.supports_policy(*known)) return EINVAL;
+  const Policy policy = *known;
   // The host group is the kernel's own scheduling of everything not in a
   // guest; the backends here cannot give it another policy.
   if (g.is_host() && policy != g.settings.policy) return EINVAL;
   if (g.settings.policy == policy) return 0;
   if (int e = backend_.set_policy(path_of(id), policy)) return e;
-  g.settings.policy = std::string(policy);
+  g.settings.policy = policy;
   return 0;
 }
 

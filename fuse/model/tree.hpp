@@ -95,7 +95,7 @@ class Tree {
   // Moves the process that has this pid now (a write to tasks).
   [[nodiscard]] int move_process(pid_t pid, GroupId to, const Cred& cred);
   [[nodiscard]] int set_weight(GroupId id, int weight, const Cred& cred);
-  [[nodiscard]] int set_policy(GroupId id, std::string_view policy, const Cred& cred);
+  [[nodiscard]] int set_policy(GroupId id, std::string_view name, const Cred& cred);
   [[nodiscard]] int chmod_group(GroupId id, mode_t mode, const Cred& cred);
   // uid/gid of -1 leave that one as it is, as chown(2) does.
   [[nodiscard]] int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);

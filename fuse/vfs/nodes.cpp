@@ -47,7 +47,7 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
       return 0;
     case NodeKind::scheduler_file: {
       auto policies = known_policies();
-      if (node.sub >= policies.size() || !tree.backend().supports_policy(policies[node.sub].name))
+      if (node.sub >= policies.size() || !tree.backend().supports_policy(policies[node.sub].policy))
         return ENOENT;
       fill(st, ino, S_IFREG | 0444, 0, 0, 1, host->ctime_sec);
       return 0;
@@ -128,7 +128,7 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
     case NodeKind::schedulers_dir: {
       auto policies = known_policies();
       for (std::size_t i = 0; i < policies.size(); ++i)
-        if (policies[i].name == name && tree.backend().supports_policy(name)) {
+        if (policies[i].name == name && tree.backend().supports_policy(policies[i].policy)) {
           *out = Node{NodeKind::scheduler_file, 0, static_cast<std::uint8_t>(i)};
           return 0;
         }
@@ -182,7 +182,7 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
       out->push_back({"..", Node{}});
       auto policies = known_policies();
       for (std::size_t i = 0; i < policies.size(); ++i)
-        if (tree.backend().supports_policy(policies[i].name))
+        if (tree.backend().supports_policy(policies[i].policy))
           out->push_back({std::string(policies[i].name),
                           Node{NodeKind::scheduler_file, 0, static_cast<std::uint8_t>(i)}});
       return true;

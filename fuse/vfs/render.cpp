@@ -61,7 +61,7 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
       auto policies = known_policies();
       if (node.sub >= policies.size()) return std::nullopt;
       const auto& p = policies[node.sub];
-      if (!backend.supports_policy(p.name)) return std::nullopt;
+      if (!backend.supports_policy(p.policy)) return std::nullopt;
       return std::string(p.description) + "\nbackends: " + std::string(backend.name()) + "\n";
     }
     case NodeKind::group_file: {
@@ -69,7 +69,7 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
       if (!g) return std::nullopt;
       switch (static_cast<GroupFile>(node.sub)) {
         case GroupFile::scheduler:
-          return g->settings.policy + "\n";
+          return std::string(policy_name(g->settings.policy)) + "\n";
         case GroupFile::cpu_weight:
           return std::to_string(g->is_host() ? 100 : g->settings.weight) + "\n";
         case GroupFile::tasks: {

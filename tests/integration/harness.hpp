@@ -182,4 +182,7 @@ std::string cpuacct_cgroup_of(pid_t pid);
 // A pid (or any number) as the text written into tasks files.
 inline std::string s(long v) { return std::to_string(v); }
 
+// /sys/kernel/sched_ext/state: "enabled", "disabled", or "" without sched_ext.
+std::string sched_ext_state();
+
 }  // namespace it

@@ -29,13 +29,6 @@ std::string backend_under_test() {
   return b ? b : "";
 }
 
-std::string sched_ext_state() {
-  std::ifstream in("/sys/kernel/sched_ext/state");
-  std::string st;
-  in >> st;
-  return st;
-}
-
 // How many times a BPF scheduler was enabled since boot; -1 if unknown.
 long enable_seq() {
   std::ifstream in("/sys/kernel/sched_ext/enable_seq");
@@ -77,9 +70,9 @@ class ThreadedHog {
 };
 
 // Forks a short-lived child every few milliseconds until killed.
-class Forker {
+class ForkLoop {
  public:
-  Forker() {
+  ForkLoop() {
     pid_ = ::fork();
     if (pid_ == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -96,7 +89,7 @@ class Forker {
       }
     }
   }
-  ~Forker() {
+  ~ForkLoop() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
@@ -119,7 +112,7 @@ TEST_CASE("churn: 200 moves a second beside hogs, forks, exits and threads", "[c
   TestRoot root;
   Hog a, b;
   ThreadedHog threaded(4);
-  Forker forker;
+  ForkLoop forker;
   root.adopt({a.pid(), b.pid(), threaded.pid(), forker.pid()});
   Daemon d(root.path());
   d.start();

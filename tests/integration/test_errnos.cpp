@@ -10,16 +10,7 @@
 
 using namespace it;
 
-namespace {
-
-struct Mounted {
-  TestRoot root;
-  Daemon d{root.path()};
-  Mounted() { d.start(); }
-};
-}  // namespace
-
-TEST_CASE_METHOD(Mounted, "mkdir", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "mkdir", "[errno]") {
   CHECK(mkdir_errno(d.path("0/guest")) == 0);
   CHECK(mkdir_errno(d.path("0/guest/nested.deeper-1_x")) == 0);
   CHECK(mkdir_errno(d.path("0/guest")) == EEXIST);
@@ -36,7 +27,7 @@ TEST_CASE_METHOD(Mounted, "mkdir", "[errno]") {
   CHECK(mkdir_errno(d.path("0/" + s(getpid()) + "/x")) == EPERM);
 }
 
-TEST_CASE_METHOD(Mounted, "rmdir", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "rmdir", "[errno]") {
   Hog h;
   root.adopt(h.pid());
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
@@ -56,7 +47,7 @@ TEST_CASE_METHOD(Mounted, "rmdir", "[errno]") {
   CHECK(read_file(d.path("0/cpu.weight")) == "100\n");
 }
 
-TEST_CASE_METHOD(Mounted, "mv of a pid directory", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "mv of a pid directory", "[errno]") {
   Hog h;
   root.adopt(h.pid());
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
@@ -79,7 +70,7 @@ TEST_CASE_METHOD(Mounted, "mv of a pid directory", "[errno]") {
   CHECK((e == ENOENT || e == ESRCH));
 }
 
-TEST_CASE_METHOD(Mounted, "mv of a group: rename, re-parent, never EXDEV", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "mv of a group: rename, re-parent, never EXDEV", "[errno]") {
   REQUIRE(mkdir_errno(d.path("0/a")) == 0);
   REQUIRE(mkdir_errno(d.path("0/a/b")) == 0);
   REQUIRE(mkdir_errno(d.path("0/c")) == 0);
@@ -100,7 +91,7 @@ TEST_CASE_METHOD(Mounted, "mv of a group: rename, re-parent, never EXDEV", "[err
   CHECK(rename_errno(d.path("0/c/stats"), d.path("0/c/x")) == EPERM);
 }
 
-TEST_CASE_METHOD(Mounted, "tasks, cpu.weight and scheduler writes", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "tasks, cpu.weight and scheduler writes", "[errno]") {
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
   CHECK(write_file(d.path("0/g/tasks"), "999999") == ESRCH);
   CHECK(write_file(d.path("0/g/tasks"), "2") == EINVAL);  // kthreadd
@@ -118,7 +109,7 @@ TEST_CASE_METHOD(Mounted, "tasks, cpu.weight and scheduler writes", "[errno]") {
   CHECK(write_file(d.path("0/g/stats"), "1") == EACCES);
 }
 
-TEST_CASE_METHOD(Mounted, "files users cannot make, xattrs", "[errno]") {
+TEST_CASE_METHOD(MountedTree, "files users cannot make, xattrs", "[errno]") {
   CHECK(::open(d.path("0/newfile").c_str(), O_CREAT | O_WRONLY, 0644) == -1);
   CHECK(errno == EPERM);
   CHECK(::symlink("x", d.path("0/link").c_str()) == -1);

@@ -25,10 +25,10 @@ bool listed(const std::string& dir, pid_t pid) {
 
 // A child that, once told through a pipe, forks a grandchild and reports
 // its pid back.
-struct Forker {
+struct GrandchildForker {
   pid_t pid = -1;
   int go[2], back[2];
-  Forker() {
+  GrandchildForker() {
     REQUIRE(::pipe(go) == 0);
     REQUIRE(::pipe(back) == 0);
     pid = ::fork();
@@ -51,7 +51,7 @@ struct Forker {
     REQUIRE(::read(back[0], &g, sizeof g) == sizeof g);
     return g;
   }
-  ~Forker() {
+  ~GrandchildForker() {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     for (int fd : {go[0], go[1], back[0], back[1]}) ::close(fd);
@@ -64,7 +64,7 @@ TEST_CASE("a process forked in a group appears there, with a place of its own", 
   Daemon d(root.path());
   d.start();
   REQUIRE(mkdir_errno(d.path("0/guest")) == 0);
-  Forker f;
+  GrandchildForker f;
   REQUIRE(write_file(d.path("0/guest/tasks"), s(f.pid)) == 0);
   pid_t g = f.fork_grandchild();
   CHECK(wait_until([&] { return listed(d.path("0/guest"), g); }, 2.0));

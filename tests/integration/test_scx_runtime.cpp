@@ -23,23 +23,12 @@
 using namespace it;
 
 namespace {
-std::string s(pid_t pid) {
-  return std::to_string(pid);
-}
-
 bool scx_under_test(const char* what) {
   const char* b = std::getenv("FSCHED_TEST_BACKEND");
   std::string backend = b ? b : "";
   if (backend == "scx") return true;
   WARN("not the scx backend (FSCHED_TEST_BACKEND=" << backend << "): " << what);
   return false;
-}
-
-std::string sched_ext_state() {
-  std::ifstream in("/sys/kernel/sched_ext/state");
-  std::string st;
-  in >> st;
-  return st;
 }
 
 // usage_usec of a stats file, or -1 while it cannot be read.

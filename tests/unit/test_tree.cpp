@@ -10,7 +10,7 @@ TEST_CASE_METHOD(TreeFixture, "a new group inherits its parent's policy, weight 
   GroupId g = mk(kHostGroup, "guest");
   REQUIRE(tree.set_policy(g, "idle", root) == 0);
   GroupId sub = mk(g, "sub");
-  CHECK(tree.group(sub)->settings.policy == "idle");
+  CHECK(tree.group(sub)->settings.policy == Policy::idle);
   CHECK(tree.group(sub)->settings.weight == 100);
   CHECK(tree.group(sub)->settings.uid == 0);
   CHECK(backend.groups.count({"guest", "sub"}) == 1);
@@ -145,7 +145,7 @@ TEST_CASE_METHOD(TreeFixture, "weights and policies", "[tree]") {
   CHECK(tree.set_policy(kHostGroup, "idle", root) == EINVAL);
   CHECK(tree.set_policy(kHostGroup, "fair", root) == 0);
   REQUIRE(tree.set_policy(g, "idle", root) == 0);
-  CHECK(backend.groups.at({"g"}).policy == "idle");
+  CHECK(backend.groups.at({"g"}).policy == Policy::idle);
 }
 
 TEST_CASE_METHOD(TreeFixture, "forks follow their parent, exits disappear", "[tree]") {
@@ -175,7 +175,7 @@ TEST_CASE_METHOD(TreeFixture, "a recycled pid is a new process", "[tree]") {
 
 TEST_CASE("load rebuilds groups and memberships from the backend", "[tree]") {
   MemoryBackend be;
-  be.groups[{"a"}] = GroupSettings{300, "fair", 9000, 9000, 0700};
+  be.groups[{"a"}] = GroupSettings{300, Policy::fair, 9000, 9000, 0700};
   be.groups[{"a", "b"}] = GroupSettings{};
   be.groups[{"orphan", "x"}] = GroupSettings{};  // parent unknown: ignored
   be.placement[11] = {"a", "b"};

@@ -14,8 +14,11 @@
 // Processes in 0 stay in whatever cgroup they were in. On v1 with cpuacct
 // mounted apart, group directories are mirrored there for accounting.
 //
-// Leaves are recycled: a leaf left empty is kept (nice 0) for the next
-// process moved into its group, so a move is usually one cgroup.procs write.
+// What lives where: the groups' files and settings here and in
+// backend_cgroup.cpp, the processes' leaves in backend_cgroup_members.cpp
+// (over LeafPool, leaf_pool.hpp), rescans and group moves in
+// backend_cgroup_tree.cpp, v1/v2 files behind CpuKnobs (cpu_knobs.hpp), the
+// xattrs' text forms in xattr_codecs.hpp.
 //
 // Lock note: every mutating call runs under the tree's exclusive lock;
 // group_usage and locate only read files and may run concurrently.
@@ -28,24 +31,27 @@
 #include "backend.hpp"
 #include "cgroup_acct_queue.hpp"
 #include "cgroup_mounts.hpp"
+#include "cpu_knobs.hpp"
+#include "leaf_pool.hpp"
 #include "result.hpp"
+#include "xattr_codecs.hpp"
 
 namespace fsched {
 
-class CgroupBackend : public Backend {
+class CgroupBackend : public Backend, private LeafFs {
  public:
   // `cgroup_root` empty: the cpu hierarchy's root.
   static Result<std::unique_ptr<CgroupBackend>> create(const std::string& cgroup_root);
 
   std::string_view name() const override { return "cgroup"; }
-  bool supports_policy(std::string_view policy) const override;
+  bool supports_policy(Policy policy) const override;
   std::vector<DiscoveredGroup> discover() override;
   std::optional<GroupPath> locate(pid_t pid) override;
   int create_group(const GroupPath& path, const GroupSettings& settings) override;
   int remove_group(const GroupPath& path) override;
   int move_group(const GroupPath& from, const GroupPath& to) override;
   int set_weight(const GroupPath& path, int weight) override;
-  int set_policy(const GroupPath& path, std::string_view policy) override;
+  int set_policy(const GroupPath& path, Policy policy) override;
   int store_settings(const GroupPath& path, const GroupSettings& settings) override;
   int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,
@@ -61,39 +67,25 @@ class CgroupBackend : public Backend {
 
   const CgroupLayout& layout() const { return layout_; }
   std::string cpu_dir(const GroupPath& path) const;
-  // Where a process's own leaf is, "" when it has none (it is in 0).
-  std::string leaf_dir_of(pid_t pid) const;
 
  private:
-  struct Home {  // where a process returns when moved back to 0
-    std::string cpu;
-    std::string acct;
-  };
+  using Home = LeafHome;  // where a process returns when moved back to 0
   struct Leaf {
     GroupPath group;
     std::string name;  // relative to the group: proc-<n> or user-<uid>/proc-<n>
     MemberTraits traits;
     Home home;
   };
-  struct Pool {
-    std::vector<std::string> spare;    // leaf names, as in Leaf
-    std::map<std::string, int> users;  // user-<uid> -> leaves in use in it
-    unsigned next = 0;
-  };
 
-  explicit CgroupBackend(CgroupLayout layout);
+  CgroupBackend(CgroupLayout layout, std::unique_ptr<CpuKnobs> knobs);
   std::string acct_dir(const GroupPath& path) const;
   [[nodiscard]] int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
   void restore_settings(const GroupPath& path, const GroupSettings& before);
-  [[nodiscard]] int apply_nice(const std::string& leaf_dir, int nice);
   // The directory a process's leaf goes in, relative to its group: "" or
   // user-<uid> when the group is user-fair.
   std::string user_dir_for(const GroupPath& group, uid_t uid) const;
-  [[nodiscard]] int open_user_dir(const GroupPath& group, const std::string& user_dir);
-  void close_user_dir(const GroupPath& group, const std::string& user_dir);
-  // Every leaf directory of a group, as names relative to it.
-  std::vector<std::string> leaf_names(const GroupPath& group) const;
-  [[nodiscard]] int take_leaf(const GroupPath& group, const std::string& user_dir, std::string* name);
+  int usernice_of(const std::string& user_dir) const;
+  // The leaf goes back to the pool, or to the child forked into it.
   void recycle(const Leaf& leaf);
   [[nodiscard]] int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits, const Home& home,
                     Leaf* out);
@@ -110,13 +102,22 @@ class CgroupBackend : public Backend {
   void rekey(const GroupPath& from, const GroupPath& to);
   Usage raw_usage(const GroupPath& path) const;
 
+  // LeafFs, for the pool: cgroupfs through the knobs.
+  int make_dir(const std::string& dir) override;
+  void remove_dir(const std::string& dir) override;
+  std::vector<pid_t> procs(const std::string& dir) override;
+  std::vector<std::string> subdirs(const std::string& dir) override;
+  int enable_cpu(const std::string& dir) override { return knobs_->enable_cpu(dir); }
+  int set_nice(const std::string& dir, int nice) override { return knobs_->set_nice(dir, nice); }
+
   CgroupLayout layout_;
+  std::unique_ptr<CpuKnobs> knobs_;
   bool has_idle_ = false;
   std::unordered_map<pid_t, Leaf> leaves_;
-  std::map<GroupPath, Pool> pools_;
+  LeafPool pool_;
   std::map<GroupPath, GroupSettings> settings_;
   std::map<GroupPath, Usage> usage_base_;
-  std::map<uid_t, int> usernice_;  // carried over when a group is re-created elsewhere
+  std::map<uid_t, int> usernice_;  // the levels set, as kept on cgroup_root
   // The home last written into each leaf's xattr, so an unchanged one is
   // not written again. Key: leaf directory.
   std::map<std::string, std::string> leaf_home_;

@@ -11,7 +11,7 @@
 #include "cgroup_fs.hpp"
 #include "cleanup.hpp"
 #include "cgroup_names.hpp"
-#include "group_settings.hpp"
+#include "xattr_codecs.hpp"
 #include "log.hpp"
 #include "proc_stat.hpp"
 #include "weight.hpp"
@@ -40,16 +40,11 @@ MemberTraits traits_of(pid_t pid) {
   if (auto ids = read_proc_ids(pid)) t.uid = ids->uid;
   return t;
 }
-
-std::string usage_text(const Usage& u) {
-  return std::to_string(u.usage_usec) + " " + std::to_string(u.user_usec) + " " +
-         std::to_string(u.system_usec);
-}
 }  // namespace
 
 std::vector<DiscoveredGroup> CgroupBackend::discover() {
   settings_.clear();
-  pools_.clear();
+  pool_.clear();
   leaves_.clear();
   usage_base_.clear();
   std::vector<DiscoveredGroup> out;
@@ -65,12 +60,7 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
   }
   // A user directory no process is left in (they exited while no daemon
   // ran) stops competing.
-  for (auto& [path, pool] : pools_) {
-    std::vector<std::string> empty;
-    for (const auto& [user_dir, n] : pool.users)
-      if (n <= 0) empty.push_back(user_dir);
-    for (const auto& user_dir : empty) close_user_dir(path, user_dir);
-  }
+  pool_.close_unused_users();
   // Owners that changed while no daemon ran, and members left in the
   // other layout by a policy switch cut short, are re-placed.
   for (const auto& d : out)
@@ -98,12 +88,8 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
       if (!s) {
         // No record of ours: take what the kernel files say.
         s = GroupSettings{};
-        if (layout_.version == 2) {
-          if (auto w = cgfs::read_integer(cdir + "/cpu.weight")) s->weight = static_cast<int>(*w);
-        } else if (auto sh = cgfs::read_integer(cdir + "/cpu.shares")) {
-          s->weight = shares_to_weight(static_cast<std::uint64_t>(*sh));
-        }
-        if (cgfs::read_integer(cdir + "/cpu.idle").value_or(0) == 1) s->policy = "idle";
+        if (auto w = knobs_->weight(cdir)) s->weight = *w;
+        if (cgfs::read_integer(cdir + "/cpu.idle").value_or(0) == 1) s->policy = Policy::idle;
         struct stat st;
         if (::stat(cdir.c_str(), &st) == 0) {
           s->uid = st.st_uid;
@@ -111,25 +97,17 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
         }
       }
       settings_[child] = *s;
-      pools_[child] = Pool{};
+      pool_.add_group(child);
       if (layout_.acct && !cgfs::exists(acct_dir(child))) cleanup::make_dir(acct_dir(child));
-      if (auto base = cgfs::get_xattr(cdir, kUsageXattr)) {
-        Usage u;
-        unsigned long long a = 0, b = 0, c = 0;
-        if (std::sscanf(base->c_str(), "%llu %llu %llu", &a, &b, &c) == 3) {
-          u.usage_usec = a;
-          u.user_usec = b;
-          u.system_usec = c;
-          usage_base_[child] = u;
-        }
-      }
+      if (auto text = cgfs::get_xattr(cdir, kUsageXattr))
+        if (auto base = parse_usage(*text)) usage_base_[child] = *base;
       out.push_back({child, *s});
       scan_group(child, out, homeless);
     } else if (!path.empty() && name.starts_with(kLeafPrefix)) {
       scan_leaf(path, name, homeless);
     } else if (!path.empty() && name.starts_with(kUserPrefix)) {
       // A user directory of a user-fair group: weighed by today's usernice.
-      if (open_user_dir(path, name) != 0) continue;
+      if (pool_.open_user(path, name, usernice_of(name)) != 0) continue;
       for (pid_t pid : cgfs::procs(dir + "/" + name)) homeless.emplace_back(pid, path);
       for (const auto& leaf : cgfs::subdirs(dir + "/" + name))
         if (leaf.starts_with(kLeafPrefix)) scan_leaf(path, name + "/" + leaf, homeless);
@@ -140,34 +118,17 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
 void CgroupBackend::scan_leaf(const GroupPath& path, const std::string& name,
                               std::vector<std::pair<pid_t, GroupPath>>& homeless) {
   const std::string ldir = cpu_dir(path) + "/" + name;
-  Pool& pool = pools_[path];
-  const auto slash = name.rfind('/');
-  const std::string user_dir = slash == std::string::npos ? "" : name.substr(0, slash);
-  const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  unsigned n = 0;
-  if (std::sscanf(base.c_str() + kLeafPrefix.size(), "%u", &n) == 1)
-    pool.next = std::max(pool.next, n + 1);
   auto pids = cgfs::procs(ldir);
-  if (pids.empty()) {
-    if (pool.spare.size() < kMaxSpareLeaves && apply_nice(ldir, 0) == 0)
-      pool.spare.push_back(name);
-    else
-      cleanup::remove_dir(ldir);
-    return;
-  }
+  pool_.adopt(path, name, !pids.empty());
+  if (pids.empty()) return;
   Home home = default_home();
-  if (auto x = cgfs::get_xattr(ldir, kHomeXattr)) {
-    auto nl = x->find('\n');
-    home.cpu = x->substr(0, nl);
-    if (nl != std::string::npos) home.acct = x->substr(nl + 1);
-    if (home.cpu.empty()) home = default_home();
-  }
+  if (auto x = cgfs::get_xattr(ldir, kHomeXattr))
+    if (auto h = parse_home(*x)) home = *h;
   pid_t owner = pids.front();
   MemberTraits traits = traits_of(owner);
-  if (int e = apply_nice(ldir, traits.nice))
+  if (int e = knobs_->set_nice(ldir, traits.nice))
     log()->warn("cannot weigh {} by its nice level {}: {}", owner, traits.nice, std::strerror(e));
   leaves_[owner] = Leaf{path, name, traits, home};
-  if (!user_dir.empty()) ++pool.users[user_dir];
   for (std::size_t i = 1; i < pids.size(); ++i) homeless.emplace_back(pids[i], path);
 }
 
@@ -176,7 +137,7 @@ void CgroupBackend::rekey(const GroupPath& from, const GroupPath& to) {
   leaf_home_.clear();
   acct_.drain();
   rekey_map(settings_, from, to);
-  rekey_map(pools_, from, to);
+  pool_.rekey(from, to);
   rekey_map(usage_base_, from, to);
   for (auto& [pid, leaf] : leaves_)
     if (has_prefix(leaf.group, from)) leaf.group = rebase(leaf.group, from, to);
@@ -189,7 +150,7 @@ int CgroupBackend::move_group(const GroupPath& from, const GroupPath& to) {
       from.size() == to.size() && std::equal(from.begin(), from.end() - 1, to.begin());
   // cgroup v1 renames a directory in place; v2 cannot, and neither
   // re-parents, so those are re-created at the destination.
-  if (layout_.version == 1 && same_parent) {
+  if (knobs_->renames_in_place() && same_parent) {
     if (::rename(cpu_dir(from).c_str(), cpu_dir(to).c_str()) != 0) return errno;
     if (layout_.acct && ::rename(acct_dir(from).c_str(), acct_dir(to).c_str()) != 0) {
       int e = errno;
@@ -220,7 +181,7 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
     }
     created.push_back(dst);
     usage_base_[dst] = carried;
-    cleanup::set_xattr(cpu_dir(dst), kUsageXattr, usage_text(carried),
+    cleanup::set_xattr(cpu_dir(dst), kUsageXattr, format_usage(carried),
                        "a restart counts the group's usage from zero");
   }
 
@@ -252,7 +213,7 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   for (int round = 0; round < 3; ++round) {
     bool any = false;
     for (const auto& src : subtree) {
-      for (const auto& name : leaf_names(src)) {
+      for (const auto& name : pool_.leaf_names(src)) {
         for (pid_t pid : cgfs::procs(cpu_dir(src) + "/" + name)) {
           any = true;
           Leaf placed;
@@ -268,14 +229,12 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
   acct_.drain();
   for (auto it = subtree.rbegin(); it != subtree.rend(); ++it) {
     const std::string dir = cpu_dir(*it);
+    pool_.remove_all(*it);
     std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
-    for (const auto& name : leaf_names(*it)) cleanup::remove_dir(dir + "/" + name);
-    for (const auto& name : cgfs::subdirs(dir))
-      if (name.starts_with(kUserPrefix)) cleanup::remove_dir(dir + "/" + name);
     if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
     if (layout_.acct) cleanup::remove_dir(acct_dir(*it));
     settings_.erase(*it);
-    pools_.erase(*it);
+    pool_.forget_group(*it);
     usage_base_.erase(*it);
   }
   return 0;

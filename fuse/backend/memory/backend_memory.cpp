@@ -10,8 +10,8 @@ int MemoryBackend::take_failure() {
   return e;
 }
 
-bool MemoryBackend::supports_policy(std::string_view policy) const {
-  return policy == "fair" || policy == "user-fair" || policy == "idle";
+bool MemoryBackend::supports_policy(Policy) const {
+  return true;
 }
 
 std::vector<DiscoveredGroup> MemoryBackend::discover() {
@@ -54,9 +54,9 @@ int MemoryBackend::set_weight(const GroupPath& path, int weight) {
   return 0;
 }
 
-int MemoryBackend::set_policy(const GroupPath& path, std::string_view policy) {
+int MemoryBackend::set_policy(const GroupPath& path, Policy policy) {
   if (int e = take_failure()) return e;
-  groups.at(path).policy = std::string(policy);
+  groups.at(path).policy = policy;
   return 0;
 }
 

@@ -14,14 +14,14 @@ namespace fsched {
 class MemoryBackend : public Backend {
  public:
   std::string_view name() const override { return "memory"; }
-  bool supports_policy(std::string_view policy) const override;
+  bool supports_policy(Policy policy) const override;
   std::vector<DiscoveredGroup> discover() override;
   std::optional<GroupPath> locate(pid_t pid) override;
   int create_group(const GroupPath& path, const GroupSettings& settings) override;
   int remove_group(const GroupPath& path) override;
   int move_group(const GroupPath& from, const GroupPath& to) override;
   int set_weight(const GroupPath& path, int weight) override;
-  int set_policy(const GroupPath& path, std::string_view policy) override;
+  int set_policy(const GroupPath& path, Policy policy) override;
   int store_settings(const GroupPath& path, const GroupSettings& settings) override;
   int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,

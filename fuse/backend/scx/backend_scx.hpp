@@ -33,7 +33,7 @@ class ScxBackend : public Backend {
   ~ScxBackend() override;
 
   std::string_view name() const override { return enforcing() ? "scx" : "cgroup"; }
-  bool supports_policy(std::string_view policy) const override {
+  bool supports_policy(Policy policy) const override {
     return cg_->supports_policy(policy);
   }
   std::vector<DiscoveredGroup> discover() override { return cg_->discover(); }
@@ -46,7 +46,7 @@ class ScxBackend : public Backend {
     return cg_->move_group(from, to);
   }
   int set_weight(const GroupPath& p, int w) override { return cg_->set_weight(p, w); }
-  int set_policy(const GroupPath& p, std::string_view policy) override {
+  int set_policy(const GroupPath& p, Policy policy) override {
     return cg_->set_policy(p, policy);
   }
   int store_settings(const GroupPath& p, const GroupSettings& s) override {
