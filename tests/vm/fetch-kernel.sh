@@ -7,6 +7,8 @@
 #   tests/vm/fetch-kernel.sh            cache: $FSCHED_VM_CACHE or
 #                                       /var/cache/fsched/vm (root) or
 #                                       ~/.cache/fsched/vm
+# FSCHED_VM_MIN_VERSION (e.g. 7.3, for sched_ext sub-schedulers) asks for a
+# kernel at least that new; suite experimental is searched first then.
 # Exit 77 with a reason on stderr when no kernel can be had (no network,
 # no mirror, no apt).
 set -euo pipefail
@@ -16,9 +18,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${FSCHED_VM_CACHE:-}" ]; then cache=$FSCHED_VM_CACHE
 elif [ "$(id -u)" = 0 ]; then cache=/var/cache/fsched/vm
 else cache=${XDG_CACHE_HOME:-$HOME/.cache}/fsched/vm; fi
+min=${FSCHED_VM_MIN_VERSION:-}
+# A kernel asked for by version has a cache of its own, so the plain VM
+# tests keep the kernel they were written against.
+[ -z "$min" ] || cache=$cache/min-$min
 mkdir -p "$cache"
 
-found=$(ls -1 "$cache"/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
+new_enough() { # vmlinuz-VERSION...
+  local v=${1##*/vmlinuz-}
+  [ -z "$min" ] || [ "$(printf '%s\n%s\n' "$min" "$v" | sort -V | head -n1)" = "$min" ]
+}
+found=""
+for f in $(ls -1 "$cache"/vmlinuz-* 2>/dev/null | sort -V); do new_enough "$f" && found=$f; done
 if [ -n "$found" ]; then echo "$found"; exit 0; fi
 
 command -v apt-get >/dev/null || { echo "no apt-get to download a kernel with" >&2; exit 77; }
@@ -33,7 +44,9 @@ apt_opts=(-o Dir::State::Lists="$state/lists" -o Dir::State::Status="$state/stat
   -o Dir::Cache="$state" -o Dir::Cache::Archives="$state/archives"
   -o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 
-for suite in sid trixie-backports; do
+suites="sid trixie-backports"
+[ -z "$min" ] || suites="experimental $suites"
+for suite in $suites; do
   echo "deb $mirror $suite main" >"$state/sources.list"
   apt-get "${apt_opts[@]}" -qq update >&2 || continue
   # linux-image-cloud-amd64 -> linux-image-X-cloud-amd64 -> (newer Debian)
@@ -52,10 +65,14 @@ for suite in sid trixie-backports; do
         */boot/*) name=$(basename "$img") ;;
         *) name=vmlinuz-$(basename "$(dirname "$img")") ;;
       esac
-      cp "$x/$img" "$cache/$name"
+      if new_enough "$name"; then
+        cp "$x/$img" "$cache/$name"
+        rm -rf "$x"
+        echo "$cache/$name"
+        exit 0
+      fi
       rm -rf "$x"
-      echo "$cache/$name"
-      exit 0
+      break
     fi
     next=$(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed 's/^ *//; s/[ (].*//' |
       grep -E '^linux-(image|binary)-[0-9]' | head -n1 || true)
@@ -63,5 +80,5 @@ for suite in sid trixie-backports; do
     pkg=$next
   done
 done
-echo "could not download a cloud kernel from $mirror (sid, trixie-backports)" >&2
+echo "could not download a cloud kernel${min:+ >= $min} from $mirror ($suites)" >&2
 exit 77

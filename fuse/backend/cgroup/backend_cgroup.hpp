@@ -47,20 +47,20 @@ class CgroupBackend : public Backend, private LeafFs {
   bool supports_policy(Policy policy) const override;
   std::vector<DiscoveredGroup> discover() override;
   std::optional<GroupPath> locate(pid_t pid) override;
-  int create_group(const GroupPath& path, const GroupSettings& settings) override;
-  int remove_group(const GroupPath& path) override;
-  int move_group(const GroupPath& from, const GroupPath& to) override;
-  int set_weight(const GroupPath& path, int weight) override;
-  int set_policy(const GroupPath& path, Policy policy) override;
-  int store_settings(const GroupPath& path, const GroupSettings& settings) override;
-  int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
+  [[nodiscard]] int create_group(const GroupPath& path, const GroupSettings& settings) override;
+  [[nodiscard]] int remove_group(const GroupPath& path) override;
+  [[nodiscard]] int move_group(const GroupPath& from, const GroupPath& to) override;
+  [[nodiscard]] int set_weight(const GroupPath& path, int weight) override;
+  [[nodiscard]] int set_policy(const GroupPath& path, Policy policy) override;
+  [[nodiscard]] int store_settings(const GroupPath& path, const GroupSettings& settings) override;
+  [[nodiscard]] int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,
                       const MemberTraits& traits) override;
   void process_exited(pid_t pid) override;
   void process_reniced(pid_t pid, int nice) override;
   void process_uid_changed(pid_t pid, uid_t uid) override;
   std::map<uid_t, int> usernice_levels() override { return usernice_; }
-  int set_usernice(uid_t uid, int nice) override;
+  [[nodiscard]] int set_usernice(uid_t uid, int nice) override;
   Usage group_usage(const GroupPath& path) override;
   void start() override { acct_.start(); }
   void shutdown() override;
@@ -103,7 +103,7 @@ class CgroupBackend : public Backend, private LeafFs {
   Usage raw_usage(const GroupPath& path) const;
 
   // LeafFs, for the pool: cgroupfs through the knobs.
-  int make_dir(const std::string& dir) override;
+  [[nodiscard]] int make_dir(const std::string& dir) override;
   void remove_dir(const std::string& dir) override;
   std::vector<pid_t> procs(const std::string& dir) override;
   std::vector<std::string> subdirs(const std::string& dir) override;

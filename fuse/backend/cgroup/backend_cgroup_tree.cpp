@@ -154,7 +154,9 @@ int CgroupBackend::move_group(const GroupPath& from, const GroupPath& to) {
     if (::rename(cpu_dir(from).c_str(), cpu_dir(to).c_str()) != 0) return errno;
     if (layout_.acct && ::rename(acct_dir(from).c_str(), acct_dir(to).c_str()) != 0) {
       int e = errno;
-      ::rename(cpu_dir(to).c_str(), cpu_dir(from).c_str());
+      if (::rename(cpu_dir(to).c_str(), cpu_dir(from).c_str()) != 0)
+        log()->error("cannot undo the rename of {} to {}: {}", cpu_dir(from), cpu_dir(to),
+                     std::strerror(errno));
       return e;
     }
     rekey(from, to);
@@ -170,7 +172,9 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
 
   std::vector<GroupPath> created;
   auto undo_groups = [&] {
-    for (auto it = created.rbegin(); it != created.rend(); ++it) remove_group(*it);
+    for (auto it = created.rbegin(); it != created.rend(); ++it)
+      if (int e = remove_group(*it))
+        log()->warn("cannot remove {} after a failed move: {}", cpu_dir(*it), std::strerror(e));
   };
   for (const auto& src : subtree) {
     GroupPath dst = rebase(src, from, to);
