@@ -12,6 +12,9 @@
  *   first thing in every callback, so every program references it.
  * - Error format strings must be in writable .data: fsched_guest_error()
  *   puts them there.
+ * - Queue by vtime with __scx_bpf_dsq_insert_vtime(p, &args): the kernel
+ *   ejects a cid-form scheduler that calls scx_bpf_dsq_insert_vtime()
+ *   ("__scx_bpf_dsq_insert_vtime() must be used").
  * - cpu-form kfuncs (scx_bpf_task_cpu, scx_bpf_kick_cpu, the idle cpumask
  *   getters, scx_bpf_select_cpu_dfl) are refused by the verifier: use
  *   scx_bpf_task_cid, scx_bpf_kick_cid.

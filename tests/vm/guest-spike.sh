@@ -23,4 +23,4 @@ echo "kernel: $kernel"
 spike=$build/bpf/spike
 FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="" FSCHED_VM_TIMEOUT=${FSCHED_VM_TIMEOUT:-300} \
   "$here/boot.sh" "$here/guest/guest-spike.sh" \
-  "$spike/spike-load" "$spike/host.bpf.o" "$spike/bad_guest.bpf.o" "$build/bpf/guests/rr.bpf.o"
+  "$spike/spike-load" "$spike/host.bpf.o" "$spike/bad_guest.bpf.o" "$build/bpf/guests/rr.bpf.o" "$build/bpf/guests/prio.bpf.o"

@@ -75,6 +75,18 @@ b0=$(ticks $b); sleep 2; b1=$(ticks $b)
 [ "$(state)" = enabled ] && [ $((b1 - b0)) -gt 0 ]
 check "unloading rr hands g back to the host" $? "state $(state), g's hog ran $((b1 - b0)) ticks in 2 s"
 
+# prio: the nice-0 hog goes first; the nice-10 one only gets the starvation
+# guard's turns.
+$L /opt/prio.bpf.o /sys/fs/cgroup/g >/tmp/prio.out 2>&1 & prio=$!
+wait_line /tmp/prio.out attached
+sleep 1
+b0=$(ticks $b); c0=$(ticks $c); sleep 6; b1=$(ticks $b); c1=$(ticks $c)
+db=$((b1 - b0)); dc=$((c1 - c0)); pair=$((db + dc)); [ $pair -gt 0 ] || pair=1
+pb=$((100 * db / pair))
+[ $pb -ge 90 ] && [ $dc -gt 0 ] && [ "$(state)" = enabled ]
+check "prio: nice-0 vs nice-10 hog in g" $? "$pb/$((100 - pb)) % of g's time (ticks $db $dc), state $(state)"
+kill $prio; wait $prio
+
 $L /opt/bad_guest.bpf.o /sys/fs/cgroup/g >/tmp/bad.out 2>&1 & bad=$!
 wait_line /tmp/bad.out attached
 sleep 2
