@@ -8,7 +8,13 @@
  */
 #pragma once
 
+/* The cid form (a host for guests, Linux 7.3 on) is built against the
+ * types of a kernel that has sub-schedulers; see fsched_host.bpf.h. */
+#ifdef FSCHED_CID_FORM
+#include "guests/vmlinux.h"
+#else
 #include "vmlinux.h"
+#endif
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -98,6 +104,34 @@ static void stat_inc(u32 idx)
 	u64 *v = bpf_map_lookup_elem(&stats, &idx);
 	if (v)
 		(*v)++;
+}
+
+/* The CPU a task last ran or was placed on. A cid-form scheduler may not
+ * call the cpu-form kfunc; its dense cid maps back to the CPU. */
+static __always_inline s32 task_cpu(const struct task_struct *p)
+{
+#ifdef FSCHED_CID_FORM
+	s32 cid = scx_bpf_task_cid(p);
+
+	return cid < 0 ? cid : scx_bpf_cid_to_cpu(cid);
+#else
+	return scx_bpf_task_cpu(p);
+#endif
+}
+
+/* A cid-form scheduler must queue by vtime with the args form. */
+static __always_inline void insert_vtime(struct task_struct *p, u64 dsq, u64 slice, u64 vtime,
+					 u64 enq_flags)
+{
+#ifdef FSCHED_CID_FORM
+	struct scx_bpf_dsq_insert_vtime_args args = {
+		.dsq_id = dsq, .slice = slice, .vtime = vtime, .enq_flags = enq_flags,
+	};
+
+	__scx_bpf_dsq_insert_vtime(p, &args);
+#else
+	scx_bpf_dsq_insert_vtime(p, dsq, slice, vtime, enq_flags);
+#endif
 }
 
 static u64 *clock_of(s32 cpu)
@@ -198,9 +232,10 @@ static void account(u64 cgid, s64 load, int delta)
 	stat_inc(FSCHED_STAT_DEPTH_CUT);
 }
 
-/* A cgroup's own load changed (weight or idle): while it is active, its
+/* (Unused in the guest form, which gets no cgroup callbacks.)
+ * A cgroup's own load changed (weight or idle): while it is active, its
  * parent's sum follows at once. */
-static void reweigh(struct cgroup *cgrp, u32 weight, int idle)
+static __attribute__((unused)) void reweigh(struct cgroup *cgrp, u32 weight, int idle)
 {
 	u64 cgid = cgroup_id(cgrp);
 	struct cg_node *n = bpf_map_lookup_elem(&cg_nodes, &cgid);
@@ -239,6 +274,69 @@ static bool group_alive(const struct task_struct *p)
 	return p->signal->live.counter > 0;
 }
 
+/* A cgroup's own load while active, as its parent's sum counts it. */
+static u32 own_load(const struct cg_node *n)
+{
+	u32 own = n->contrib ? n->contrib : (n->idle ? FSCHED_LOAD_IDLE :
+			n->weight * FSCHED_LOAD_PER_WEIGHT / FSCHED_WEIGHT_DFL);
+	return own ? own : 1;
+}
+
+/*
+ * From cgroup `cgid` up to the root: adds `ns` to each cgroup's runtime
+ * and, from cgroup `share_from` up (0: from `cgid` itself), multiplies
+ * `hw` by each cgroup's share among its parent's active children. Returns
+ * the compound share. A guest group's tasks are charged from their own
+ * cgroup, but weighed from the guest's cgroup up: inside, the guest decides.
+ */
+static u64 charge_up(u64 cgid, u64 ns, u64 hw, u64 share_from)
+{
+	struct cg_node *n = bpf_map_lookup_elem(&cg_nodes, &cgid);
+	bool sharing = !share_from;
+	u32 i;
+
+	if (!n)
+		return hw;
+	bpf_for(i, 0, FSCHED_MAX_LEVELS) {
+		struct fsched_cg_runtime *rt;
+		struct cg_node *parent;
+		u64 pid = n->parent;
+		u32 own;
+
+		rt = bpf_map_lookup_elem(&cg_runtime, &cgid);
+		if (rt && ns)
+			__sync_fetch_and_add(&rt->runtime_ns, ns);
+		if (cgid == share_from)
+			sharing = true;
+		if (!pid)
+			break;
+		parent = bpf_map_lookup_elem(&cg_nodes, &pid);
+		if (!parent)
+			break;
+		if (sharing) {
+			own = own_load(n);
+			hw = hw * own / clamp_divisor(parent->sum, own);
+			if (!hw)
+				hw = 1;
+		}
+		n = parent;
+		cgid = pid;
+	}
+	return hw;
+}
+
+/* Adds `ns` to the CPU time of p's process (for the daemon's stats). */
+static void charge_process(struct task_struct *p, u64 ns)
+{
+	u32 tgid = p->tgid;
+	u64 *prt = bpf_map_lookup_elem(&proc_runtime, &tgid);
+
+	if (prt)
+		__sync_fetch_and_add(prt, ns);
+	else if (group_alive(p))
+		bpf_map_update_elem(&proc_runtime, &tgid, &ns, BPF_NOEXIST);
+}
+
 /* Charge `ns` of CPU time: to the task's vtime, divided by its compound
  * share, and to the runtime of its process and of each cgroup above it. */
 static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
@@ -247,46 +345,18 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	struct cg_node *n = bpf_map_lookup_elem(&cg_nodes, &cgid);
 	u64 hw = FSCHED_HW_ONE;
 	u32 load = tctx->contrib ? tctx->contrib : task_load(p);
-	u32 tgid = p->tgid;
-	u64 *prt;
-	u32 i;
 
 	if (!ns)
 		return;
 	stat_inc(FSCHED_STAT_CHARGE);
-
-	prt = bpf_map_lookup_elem(&proc_runtime, &tgid);
-	if (prt)
-		__sync_fetch_and_add(prt, ns);
-	else if (group_alive(p))
-		bpf_map_update_elem(&proc_runtime, &tgid, &ns, BPF_NOEXIST);
-
+	charge_process(p, ns);
 	if (n) {
 		hw = hw * load / clamp_divisor(n->sum, load);
-		bpf_for(i, 0, FSCHED_MAX_LEVELS) {
-			struct fsched_cg_runtime *rt;
-			struct cg_node *parent;
-			u64 pid = n->parent;
-			u32 own;
-
-			rt = bpf_map_lookup_elem(&cg_runtime, &cgid);
-			if (rt)
-				__sync_fetch_and_add(&rt->runtime_ns, ns);
-			if (!pid)
-				break;
-			parent = bpf_map_lookup_elem(&cg_nodes, &pid);
-			if (!parent)
-				break;
-			own = n->contrib ? n->contrib : (n->idle ? FSCHED_LOAD_IDLE :
-					n->weight * FSCHED_LOAD_PER_WEIGHT / FSCHED_WEIGHT_DFL);
-			if (!own)
-				own = 1;
-			hw = hw * own / clamp_divisor(parent->sum, own);
-			if (!hw)
-				hw = 1;
-			n = parent;
-			cgid = pid;
-		}
+		hw = charge_up(cgid, ns, hw ? hw : 1, 0);
+	} else {
+		/* A cgroup the scheduler does not know (the guest form knows
+		 * none): the task is one competitor weighed by its nice. */
+		hw = hw * load / FSCHED_LOAD_PER_WEIGHT;
 	}
 	if (!hw)
 		hw = 1;

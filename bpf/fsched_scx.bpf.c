@@ -63,17 +63,41 @@
  * touched only under its runqueue's lock (runnable, quiescent, set_weight,
  * running, stopping, tick), so it needs none.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-
 #include "fsched_policy.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
+/*
+ * Three builds of this one file:
+ *  - plain: the cpu-form root scheduler, Linux 6.12 on (fsched_scx.bpf.o);
+ *  - FSCHED_CID_FORM: the cid-form root of Linux 7.3 on, which hosts
+ *    guests (fsched_host.bpf.o): the callbacks below plus what
+ *    fsched_host.bpf.h adds (guests, idle cids, the one arena);
+ *  - FSCHED_CID_FORM and FSCHED_GUEST_FORM: the same policy as a guest
+ *    (guests/fair.bpf.o), the RFC's "bug-fixed version of the host" put
+ *    under the host. A guest gets no cgroup callbacks, so inside it every
+ *    task is one competitor weighted by its nice level (charge() finds no
+ *    cgroup node): fair among tasks, as the host is within one group.
+ */
+#if defined(FSCHED_GUEST_FORM)
+#include "guests/fsched_guest.h"
+FSCHED_GUEST_ARENA(1024);
+
+s32 BPF_STRUCT_OPS(fsched_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	FSCHED_TOUCH_ARENA();
+	return prev_cid;
+}
+#elif defined(FSCHED_CID_FORM)
+#define FSCHED_HOST 1
+#include "fsched_host.bpf.h"
+#else
 #define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
 #define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
+#define FSCHED_TOUCH_ARENA()
+#endif
+
+#ifndef FSCHED_CID_FORM
 
 s32 BPF_STRUCT_OPS(fsched_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -88,65 +112,116 @@ s32 BPF_STRUCT_OPS(fsched_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 	}
 	return cpu;
 }
+#endif
 
 void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u64 vtime = p->scx.dsq_vtime;
-	u64 *clk = clock_of(scx_bpf_task_cpu(p));
+	u64 *clk = clock_of(task_cpu(p));
 	u64 ahead = ahead_slices * slice_ns;
 
+	FSCHED_TOUCH_ARENA();
 	if (clk && vtime > *clk + ahead) {
 		vtime = *clk + ahead;
 		set_vtime(p, vtime);
 		stat_inc(FSCHED_STAT_AHEAD_CLAMP);
 	}
 	stat_inc(FSCHED_STAT_ENQUEUE);
-	scx_bpf_dsq_insert_vtime(p, FSCHED_FAIR_DSQ, slice_ns, vtime, enq_flags);
+	insert_vtime(p, FSCHED_FAIR_DSQ, slice_ns, vtime, enq_flags);
+#ifdef FSCHED_HOST
+	kick_idle();
+#endif
 }
 
 /* How many queued tasks dispatch() looks at to find the first one that may
  * run on this CPU; beyond that, the kernel's own search decides. */
 #define PEEK_MAX 32
 
+/* The lowest vtime in the queue among the first PEEK_MAX tasks that may
+ * run on `cpu`; (u64)-1 when none may. *seen is how many were looked at. */
+static u64 queue_head(s32 cpu, u32 *seen)
+{
+	struct task_struct *p;
+
+	*seen = 0;
+	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			return p->scx.dsq_vtime;
+		if (++*seen >= PEEK_MAX)
+			break;
+	}
+	return (u64)-1;
+}
+
 void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 {
+	bool keep_prev = false;
+	u64 head = (u64)-1;
+	u32 seen = 0;
+
+	FSCHED_TOUCH_ARENA();
+#ifdef FSCHED_CID_FORM
+	cpu = scx_bpf_cid_to_cpu(cpu); /* the cid form is handed a cid */
+#endif
+#ifdef FSCHED_HOST
+	/* This callback is the host's say on this CPU: what a guest's task
+	 * ran here until now is charged, and the guest is offered the CPU
+	 * only as its vtime allows. */
+	u32 zero = 0;
+	struct run_slot *rs = bpf_map_lookup_elem(&run_slots, &zero);
+	bool guest_prev = rs && rs->gslot;
+
+	if (rs) {
+		u64 now = bpf_ktime_get_ns();
+
+		/* The kernel passes only its own tasks as prev: a guest's task
+		 * that ran out its slice is found as the CPU's current one. */
+		settle(rs, prev ? prev : scx_bpf_cid_curr(scx_bpf_this_cid()), now);
+		rs->host_seen_at = now;
+	}
+#else
+	bool guest_prev = false;
+#endif
 	/* The kernel asks for a task when prev's slice ran out, without
 	 * putting prev back in the queue first. Taking the queue's head then
 	 * would alternate prev with whoever waits, whatever their vtimes (two
 	 * hogs on one CPU would split 50/50 at any weights): prev goes on
 	 * while its vtime is below the first task that could run here. */
-	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
-		struct task_struct *p;
-		bool found = false;
-		u64 head = 0;
-		u32 seen = 0;
-
-		bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
-			if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
-				head = p->scx.dsq_vtime;
-				found = true;
-				break;
-			}
-			if (++seen >= PEEK_MAX)
-				break;
-		}
-		if ((!found && seen < PEEK_MAX) || (found && prev->scx.dsq_vtime < head)) {
-			u64 *clk = clock_of(-1);
-
-			set_slice(prev, slice_ns);
-			if (clk && prev->scx.dsq_vtime > *clk)
-				*clk = prev->scx.dsq_vtime;
-			return;
-		}
+	if (prev && !guest_prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
+		head = queue_head(cpu, &seen);
+		keep_prev = (head == (u64)-1 && seen < PEEK_MAX) ||
+			    (head != (u64)-1 && prev->scx.dsq_vtime < head);
 	}
-	scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
+#ifdef FSCHED_HOST
+	else {
+		head = queue_head(cpu, &seen);
+	}
+	/* A guest whose vtime is below ours runs first; with nothing of our
+	 * own to run, any guest may have the CPU. */
+	if (offer_guests(keep_prev ? prev->scx.dsq_vtime : head))
+		return;
+#endif
+	if (keep_prev) {
+		u64 *clk = clock_of(-1);
+
+		set_slice(prev, slice_ns);
+		if (clk && prev->scx.dsq_vtime > *clk)
+			*clk = prev->scx.dsq_vtime;
+		return;
+	}
+	if (scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ))
+		return;
+#ifdef FSCHED_HOST
+	offer_guests((u64)-1);
+#endif
 }
 
 void BPF_STRUCT_OPS(fsched_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = ctx_of(p);
-	u64 *clk = clock_of(scx_bpf_task_cpu(p));
+	u64 *clk = clock_of(task_cpu(p));
 
+	FSCHED_TOUCH_ARENA();
 	if (!tctx)
 		return;
 	/* A waker gets at most one slice of credit: sleeping does not buy
@@ -166,6 +241,7 @@ void BPF_STRUCT_OPS(fsched_quiescent, struct task_struct *p, u64 deq_flags)
 {
 	struct task_ctx *tctx = ctx_of(p);
 
+	FSCHED_TOUCH_ARENA();
 	if (!tctx || !tctx->contrib_cgid)
 		return;
 	account(tctx->contrib_cgid, tctx->contrib, -1);
@@ -178,6 +254,7 @@ void BPF_STRUCT_OPS(fsched_running, struct task_struct *p)
 	struct task_ctx *tctx = ctx_of(p);
 	u64 *clk = clock_of(-1);
 
+	FSCHED_TOUCH_ARENA();
 	if (tctx)
 		tctx->started_at = scx_bpf_now();
 	if (clk && p->scx.dsq_vtime > *clk)
@@ -204,6 +281,7 @@ void BPF_STRUCT_OPS(fsched_tick, struct task_struct *p)
 	struct task_ctx *tctx = ctx_of(p);
 	u64 now = charge_since_start(p, tctx);
 
+	FSCHED_TOUCH_ARENA();
 	/* Still running: the next charge starts here. */
 	if (tctx && now)
 		tctx->started_at = now;
@@ -213,116 +291,34 @@ void BPF_STRUCT_OPS(fsched_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = ctx_of(p);
 
+	FSCHED_TOUCH_ARENA();
 	if (tctx && charge_since_start(p, tctx))
 		tctx->started_at = 0;
 }
 
-void BPF_STRUCT_OPS(fsched_set_weight, struct task_struct *p, u32 weight)
-{
-	struct task_ctx *tctx = ctx_of(p);
-	struct cg_node *n;
-	u64 cgid;
-	u32 load;
+#include "fsched_task_ops.bpf.h"
 
-	if (!tctx || !tctx->contrib_cgid)
-		return;
-	cgid = tctx->contrib_cgid;
-	load = weight * FSCHED_LOAD_PER_WEIGHT / FSCHED_WEIGHT_DFL;
-	if (!load)
-		load = 1;
-	n = bpf_map_lookup_elem(&cg_nodes, &cgid);
-	if (n)
-		__sync_fetch_and_add(&n->sum, (s64)load - tctx->contrib);
-	tctx->contrib = load;
-}
-
-s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_init_task, struct task_struct *p, struct scx_init_task_args *args)
-{
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-
-	if (!tctx)
-		return -ENOMEM;
-	tctx->cgid = args->cgroup ? cgroup_id(args->cgroup) : 0;
-	return 0;
-}
-
-void BPF_STRUCT_OPS(fsched_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
-{
-	u32 tgid = p->tgid;
-
-	/* A failed fork ran nothing; a thread that is not the last leaves
-	 * its process's time to the ones still running. */
-	if (args->cancelled || group_alive(p))
-		return;
-	bpf_map_delete_elem(&proc_runtime, &tgid);
-}
-
-void BPF_STRUCT_OPS(fsched_enable, struct task_struct *p)
-{
-	u64 *clk = clock_of(scx_bpf_task_cpu(p));
-
-	/* A new task starts at its CPU's clock: no credit, no debt. */
-	set_vtime(p, clk ? *clk : 0);
-}
-
-void BPF_STRUCT_OPS(fsched_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
-{
-	struct task_ctx *tctx = ctx_of(p);
-
-	/* A runnable task is dequeued (quiescent) before and enqueued
-	 * (runnable) after a move, so only the current cgroup changes here. */
-	if (tctx)
-		tctx->cgid = cgroup_id(to);
-}
-
-s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
-{
-	struct cg_node node = {};
-	struct fsched_cg_runtime rt = {};
-	u64 cgid = cgroup_id(cgrp);
-	u32 *idle;
-
-	node.weight = args->weight ? args->weight : FSCHED_WEIGHT_DFL;
-	idle = bpf_map_lookup_elem(&idle_seed, &cgid);
-	node.idle = idle && *idle;
-	if (cgrp->level > 0) {
-		struct cgroup *parent = bpf_cgroup_ancestor(cgrp, cgrp->level - 1);
-		if (parent) {
-			node.parent = cgroup_id(parent);
-			bpf_cgroup_release(parent);
-		}
-	}
-	if (bpf_map_update_elem(&cg_nodes, &cgid, &node, BPF_ANY))
-		return -ENOMEM;
-	bpf_map_update_elem(&cg_runtime, &cgid, &rt, BPF_NOEXIST);
-	return 0;
-}
-
-void BPF_STRUCT_OPS(fsched_cgroup_exit, struct cgroup *cgrp)
-{
-	u64 cgid = cgroup_id(cgrp);
-
-	bpf_map_delete_elem(&cg_nodes, &cgid);
-	bpf_map_delete_elem(&cg_runtime, &cgid);
-}
-
-void BPF_STRUCT_OPS(fsched_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
-{
-	reweigh(cgrp, weight, -1);
-}
-
-void BPF_STRUCT_OPS(fsched_cgroup_set_idle, struct cgroup *cgrp, bool idle)
-{
-	reweigh(cgrp, 0, idle);
-}
+/* The cgroup callbacks: a guest gets none (see the top). */
+#ifndef FSCHED_GUEST_FORM
+#include "fsched_cgroup_ops.bpf.h"
+#endif
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_init)
 {
-	return scx_bpf_create_dsq(FSCHED_FAIR_DSQ, -1);
+	s32 err;
+
+	FSCHED_TOUCH_ARENA();
+	err = scx_bpf_create_dsq(FSCHED_FAIR_DSQ, -1);
+#ifdef FSCHED_HOST
+	if (!err)
+		err = host_init();
+#endif
+	return err;
 }
 
 void BPF_STRUCT_OPS(fsched_exit, struct scx_exit_info *ei)
 {
+	FSCHED_TOUCH_ARENA();
 	exit_info.exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason), ei->reason);
 	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg), ei->msg);
@@ -330,9 +326,32 @@ void BPF_STRUCT_OPS(fsched_exit, struct scx_exit_info *ei)
 	__sync_val_compare_and_swap(&exit_info.kind, 0, ei->kind);
 }
 
+#if defined(FSCHED_GUEST_FORM)
+SEC(".struct_ops.link")
+struct sched_ext_ops_cid fsched_ops = {
+	.select_cid = (void *)fsched_select_cid,
+#elif defined(FSCHED_HOST)
+SEC(".struct_ops.link")
+struct sched_ext_ops_cid fsched_ops = {
+	.select_cid = (void *)fsched_select_cid,
+	.update_idle = (void *)fsched_update_idle,
+	.sub_attach = (void *)fsched_sub_attach,
+	.sub_detach = (void *)fsched_sub_detach,
+	.cpuctl_init = (void *)fsched_cgroup_init,
+	.cpuctl_exit = (void *)fsched_cgroup_exit,
+	.cpuctl_move = (void *)fsched_cgroup_move,
+	.cpuctl_set_weight = (void *)fsched_cgroup_set_weight,
+	.cpuctl_set_idle = (void *)fsched_cgroup_set_idle,
+#else
 SEC(".struct_ops.link")
 struct sched_ext_ops fsched_ops = {
 	.select_cpu = (void *)fsched_select_cpu,
+	.cgroup_init = (void *)fsched_cgroup_init,
+	.cgroup_exit = (void *)fsched_cgroup_exit,
+	.cgroup_move = (void *)fsched_cgroup_move,
+	.cgroup_set_weight = (void *)fsched_cgroup_set_weight,
+	.cgroup_set_idle = (void *)fsched_cgroup_set_idle,
+#endif
 	.enqueue = (void *)fsched_enqueue,
 	.dispatch = (void *)fsched_dispatch,
 	.runnable = (void *)fsched_runnable,
@@ -344,13 +363,12 @@ struct sched_ext_ops fsched_ops = {
 	.init_task = (void *)fsched_init_task,
 	.exit_task = (void *)fsched_exit_task,
 	.enable = (void *)fsched_enable,
-	.cgroup_init = (void *)fsched_cgroup_init,
-	.cgroup_exit = (void *)fsched_cgroup_exit,
-	.cgroup_move = (void *)fsched_cgroup_move,
-	.cgroup_set_weight = (void *)fsched_cgroup_set_weight,
-	.cgroup_set_idle = (void *)fsched_cgroup_set_idle,
 	.init = (void *)fsched_init,
 	.exit = (void *)fsched_exit,
 	.timeout_ms = 30000,
+#ifdef FSCHED_GUEST_FORM
+	.name = "fair_guest",
+#else
 	.name = "fsched",
+#endif
 };

@@ -39,6 +39,10 @@ enum fsched_stat {
 	FSCHED_STAT_DEPTH_CUT,   /* walks cut at FSCHED_MAX_LEVELS */
 	FSCHED_STAT_LAG_CLAMP,   /* wakers whose vtime credit was capped */
 	FSCHED_STAT_AHEAD_CLAMP, /* tasks whose vtime debt was capped */
+	FSCHED_STAT_GUEST_DISPATCH, /* CPUs handed to a guest (cid form) */
+	FSCHED_STAT_GUEST_OVERRUN,  /* guests' tasks preempted for holding a CPU a window */
+	FSCHED_STAT_GUEST_SWITCH_IN, /* context switches to a guest's task */
+	FSCHED_STAT_GUEST_CHARGE,    /* charges of a guest's CPU time */
 	NR_FSCHED_STATS,
 };
 
@@ -54,6 +58,43 @@ struct fsched_exit_info {
  * map `cg_runtime`, keyed by cgroup id. */
 struct fsched_cg_runtime {
 	u64 runtime_ns;
+};
+
+/* Guests the host (the cid form) carries at once. */
+#define FSCHED_MAX_GUESTS 16
+
+/* A guest as the host sees it: one entity with a vtime (cid form,
+ * `guests` in .bss, a slot each). */
+struct fsched_guest {
+	u64 cgid;       /* 0: a free slot */
+	u64 parent;     /* the cgroup it competes in */
+	u64 load;       /* its weight there, as a load (cpu.weight 100 = 1024) */
+	u64 vtime;      /* on the tasks' scale (atomic) */
+	u64 runtime_ns; /* CPU time its tasks used (atomic) */
+	u64 seen_ns;    /* runtime_ns at the last window */
+	u64 active;     /* counted in its parent's sum (cmpxchg) */
+	u64 overruns;   /* windows it held a CPU without the host's say */
+};
+
+/* The kernel's struct scx_cmask with room for 512 cids: the host's grant
+ * of every CPU to a guest lives in the arena as one of these. */
+#define FSCHED_CMASK_WORDS 8
+struct fsched_cmask {
+	u32 base;
+	u32 nr_cids;
+	u32 alloc_words;
+	u32 pad;
+	u64 bits[FSCHED_CMASK_WORDS];
+};
+
+/* How a guest ended, map `guest_exits` of the cid form, keyed by its
+ * cgroup id; written by the host's sub_detach. */
+struct fsched_guest_exit {
+	u32 kind; /* enum scx_exit_kind */
+	u32 overruns;
+	u64 runtime_ns;
+	char reason[128];
+	char msg[256];
 };
 
 #endif /* FSCHED_SCX_H */

@@ -3,6 +3,7 @@
 #include "scx_scheduler.hpp"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +14,7 @@
 #include <mutex>
 
 #include "fsched_scx.h"
+#include "fsched_host.skel.h"
 #include "fsched_scx.skel.h"
 
 namespace fsched::scx {
@@ -49,8 +51,28 @@ std::string read_line(const char* path) {
   return s;
 }
 
+// The two forms of fsched_scx.bpf.c (bpf/README.md): their skeletons have
+// the same maps and globals by name, so one loader serves both.
+template <class Skel>
+struct SkelOps;
+template <>
+struct SkelOps<fsched_scx> {
+  static constexpr Form form = Form::cpu;
+  static fsched_scx* open() { return fsched_scx__open(); }
+  static int load(fsched_scx* s) { return fsched_scx__load(s); }
+  static void destroy(fsched_scx* s) { fsched_scx__destroy(s); }
+};
+template <>
+struct SkelOps<fsched_host> {
+  static constexpr Form form = Form::cid;
+  static fsched_host* open() { return fsched_host__open(); }
+  static int load(fsched_host* s) { return fsched_host__load(s); }
+  static void destroy(fsched_host* s) { fsched_host__destroy(s); }
+};
+
+template <class Skel>
 struct SkelDeleter {
-  void operator()(fsched_scx* s) const { fsched_scx__destroy(s); }
+  void operator()(Skel* s) const { SkelOps<Skel>::destroy(s); }
 };
 struct LinkDeleter {
   void operator()(bpf_link* l) const { bpf_link__destroy(l); }
@@ -101,64 +123,157 @@ std::string unavailable_reason() {
   return "";
 }
 
+bool kernel_hosts_guests() {
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (!vmlinux) return false;
+  bool yes = btf__find_by_name_kind(vmlinux, "scx_bpf_sub_grant", BTF_KIND_FUNC) > 0 &&
+             btf__find_by_name_kind(vmlinux, "sched_ext_ops_cid", BTF_KIND_STRUCT) > 0;
+  btf__free(vmlinux);
+  return yes;
+}
+
+// What the daemon needs of a loaded scheduler, whichever form it is.
 struct Scheduler::Impl {
-  std::unique_ptr<fsched_scx, SkelDeleter> skel;
-  std::unique_ptr<bpf_link, LinkDeleter> link;
+  virtual ~Impl() = default;
+  virtual Form form() const = 0;
+  virtual std::optional<ExitInfo> exited() const = 0;
+  virtual std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const = 0;
+  virtual std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const = 0;
+  virtual std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id) = 0;
 };
 
+namespace {
+
+template <class Skel>
+class LoadedScheduler final : public Scheduler::Impl {
+ public:
+  static Result<std::unique_ptr<Scheduler::Impl>> load(const Knobs& knobs,
+                                                       const std::vector<std::uint64_t>& idle) {
+    auto impl = std::make_unique<LoadedScheduler>();
+    impl->skel_.reset(SkelOps<Skel>::open());
+    if (!impl->skel_) return make_error(errno ? errno : EIO, "cannot open the BPF scheduler");
+    impl->skel_->rodata->slice_ns = knobs.slice_ns;
+    if (int e = SkelOps<Skel>::load(impl->skel_.get()))
+      return make_error(-e, std::string("the kernel refused the BPF scheduler: ") +
+                                std::strerror(-e) + " (libbpf's messages above say why)");
+    std::uint32_t one = 1;
+    for (std::uint64_t id : idle)
+      bpf_map__update_elem(impl->skel_->maps.idle_seed, &id, sizeof id, &one, sizeof one,
+                           BPF_ANY);
+    if constexpr (SkelOps<Skel>::form == Form::cid) {
+      // Guests' CPU time comes from sched_switch (fsched_host.bpf.h).
+      impl->switch_link_.reset(bpf_program__attach(impl->skel_->progs.fsched_switch));
+      if (!impl->switch_link_) {
+        int e = errno ? errno : EIO;
+        return make_error(e, std::string("cannot attach the scheduler's sched_switch program: ") +
+                                 std::strerror(e));
+      }
+    }
+    impl->link_.reset(bpf_map__attach_struct_ops(impl->skel_->maps.fsched_ops));
+    if (!impl->link_) {
+      int e = errno ? errno : EIO;
+      return make_error(e, std::string("cannot attach the BPF scheduler: ") + std::strerror(e));
+    }
+    return std::unique_ptr<Scheduler::Impl>(std::move(impl));
+  }
+
+  ~LoadedScheduler() override {
+    // The struct_ops link goes first (the kernel hands every task back),
+    // then the tracing link, then the object.
+    link_.reset();
+    switch_link_.reset();
+  }
+
+  Form form() const override { return SkelOps<Skel>::form; }
+
+  std::optional<ExitInfo> exited() const override {
+    auto& x = skel_->bss->exit_info;
+    std::int64_t kind = __atomic_load_n(&x.kind, __ATOMIC_ACQUIRE);
+    if (kind == 0) return std::nullopt;
+    ExitInfo info;
+    info.kind = kind;
+    info.code = x.exit_code;
+    info.reason.assign(x.reason, strnlen(x.reason, sizeof x.reason));
+    info.message.assign(x.msg, strnlen(x.msg, sizeof x.msg));
+    return info;
+  }
+
+  std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const override {
+    fsched_cg_runtime rt{};
+    if (bpf_map__lookup_elem(skel_->maps.cg_runtime, &id, sizeof id, &rt, sizeof rt, 0) != 0)
+      return std::nullopt;
+    return rt.runtime_ns;
+  }
+
+  std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const override {
+    std::uint32_t key = static_cast<std::uint32_t>(pid);
+    std::uint64_t ns = 0;
+    if (bpf_map__lookup_elem(skel_->maps.proc_runtime, &key, sizeof key, &ns, sizeof ns, 0) != 0)
+      return std::nullopt;
+    return ns;
+  }
+
+  std::optional<GuestExit> take_guest_exit(std::uint64_t id) override {
+    if constexpr (SkelOps<Skel>::form == Form::cid) {
+      fsched_guest_exit x{};
+      if (bpf_map__lookup_and_delete_elem(skel_->maps.guest_exits, &id, sizeof id, &x, sizeof x,
+                                          0) != 0)
+        return std::nullopt;
+      GuestExit g;
+      g.kind = x.kind;
+      g.reason.assign(x.reason, strnlen(x.reason, sizeof x.reason));
+      g.message.assign(x.msg, strnlen(x.msg, sizeof x.msg));
+      g.runtime_ns = x.runtime_ns;
+      g.overruns = x.overruns;
+      return g;
+    } else {
+      (void)id;
+      return std::nullopt;
+    }
+  }
+
+ private:
+  std::unique_ptr<Skel, SkelDeleter<Skel>> skel_;
+  std::unique_ptr<bpf_link, LinkDeleter> switch_link_;
+  std::unique_ptr<bpf_link, LinkDeleter> link_;
+};
+
+}  // namespace
+
+std::string GuestExit::describe() const {
+  ExitInfo e;
+  e.kind = kind;
+  e.reason = reason;
+  e.message = message;
+  return e.describe();
+}
+
 Scheduler::Scheduler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Scheduler::~Scheduler() = default;  // the link goes first, then the skeleton
+Scheduler::~Scheduler() = default;
 
 Result<std::unique_ptr<Scheduler>> Scheduler::load(const Knobs& knobs,
                                                    const std::vector<std::uint64_t>& idle) {
   static std::once_flag once;
   std::call_once(once, [] { libbpf_set_print(print_libbpf); });
   if (auto why = unavailable_reason(); !why.empty()) return make_error(ENOTSUP, why);
-
-  auto impl = std::make_unique<Impl>();
-  impl->skel.reset(fsched_scx__open());
-  if (!impl->skel) return make_error(errno ? errno : EIO, "cannot open the BPF scheduler");
-  impl->skel->rodata->slice_ns = knobs.slice_ns;
-  if (int e = fsched_scx__load(impl->skel.get()))
-    return make_error(-e, std::string("the kernel refused the BPF scheduler: ") +
-                              std::strerror(-e) + " (libbpf's messages above say why)");
-  std::uint32_t one = 1;
-  for (std::uint64_t id : idle)
-    bpf_map__update_elem(impl->skel->maps.idle_seed, &id, sizeof id, &one, sizeof one, BPF_ANY);
-  impl->link.reset(bpf_map__attach_struct_ops(impl->skel->maps.fsched_ops));
-  if (!impl->link) {
-    int e = errno ? errno : EIO;
-    return make_error(e, std::string("cannot attach the BPF scheduler: ") + std::strerror(e));
-  }
-  return std::unique_ptr<Scheduler>(new Scheduler(std::move(impl)));
+  Form form = knobs.form;
+  if (form == Form::automatic) form = kernel_hosts_guests() ? Form::cid : Form::cpu;
+  auto impl = form == Form::cid ? LoadedScheduler<fsched_host>::load(knobs, idle)
+                                : LoadedScheduler<fsched_scx>::load(knobs, idle);
+  if (!impl) return impl.error();
+  return std::unique_ptr<Scheduler>(new Scheduler(std::move(impl.value())));
 }
 
-std::optional<ExitInfo> Scheduler::exited() const {
-  auto& x = impl_->skel->bss->exit_info;
-  std::int64_t kind = __atomic_load_n(&x.kind, __ATOMIC_ACQUIRE);
-  if (kind == 0) return std::nullopt;
-  ExitInfo info;
-  info.kind = kind;
-  info.code = x.exit_code;
-  info.reason.assign(x.reason, strnlen(x.reason, sizeof x.reason));
-  info.message.assign(x.msg, strnlen(x.msg, sizeof x.msg));
-  return info;
-}
-
+Form Scheduler::form() const { return impl_->form(); }
+std::optional<ExitInfo> Scheduler::exited() const { return impl_->exited(); }
 std::optional<std::uint64_t> Scheduler::cgroup_runtime_ns(std::uint64_t id) const {
-  fsched_cg_runtime rt{};
-  if (bpf_map__lookup_elem(impl_->skel->maps.cg_runtime, &id, sizeof id, &rt, sizeof rt, 0) != 0)
-    return std::nullopt;
-  return rt.runtime_ns;
+  return impl_->cgroup_runtime_ns(id);
 }
-
 std::optional<std::uint64_t> Scheduler::process_runtime_ns(pid_t pid) const {
-  std::uint32_t key = static_cast<std::uint32_t>(pid);
-  std::uint64_t ns = 0;
-  if (bpf_map__lookup_elem(impl_->skel->maps.proc_runtime, &key, sizeof key, &ns, sizeof ns, 0) !=
-      0)
-    return std::nullopt;
-  return ns;
+  return impl_->process_runtime_ns(pid);
+}
+std::optional<GuestExit> Scheduler::take_guest_exit(std::uint64_t cgroup_id) {
+  return impl_->take_guest_exit(cgroup_id);
 }
 
 }  // namespace fsched::scx

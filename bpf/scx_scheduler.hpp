@@ -14,8 +14,13 @@
 
 namespace fsched::scx {
 
+// Which build of fsched_scx.bpf.c: the cpu form (Linux 6.12 on), or the
+// cid form that can host guests (Linux 7.3 on, sched_ext sub-schedulers).
+enum class Form { automatic, cpu, cid };
+
 struct Knobs {
   std::uint64_t slice_ns = 10'000'000;
+  Form form = Form::automatic;  // automatic: cid where the kernel hosts guests
 };
 
 // Why the kernel took the scheduler out (ops.exit), e.g. SysRq-S.
@@ -26,6 +31,20 @@ struct ExitInfo {
   std::string message;
   std::string describe() const;
 };
+
+// How a guest ended, as the host's sub_detach saw it.
+struct GuestExit {
+  std::int64_t kind = 0;  // enum scx_exit_kind
+  std::string reason;
+  std::string message;
+  std::uint64_t runtime_ns = 0;
+  std::uint64_t overruns = 0;
+  std::string describe() const;
+};
+
+// Whether this kernel's sched_ext can run guests (sub-schedulers with
+// capabilities, Linux 7.3 on).
+bool kernel_hosts_guests();
 
 // "" when this kernel can run a sched_ext scheduler now, else why not.
 std::string unavailable_reason();
@@ -40,6 +59,7 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  Form form() const;
   // Set once the kernel has ejected the scheduler.
   std::optional<ExitInfo> exited() const;
   // CPU time the scheduler charged to a cgroup (and its subtree) since it
@@ -47,9 +67,12 @@ class Scheduler {
   std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t cgroup_id) const;
   // CPU time charged to a process since the scheduler loaded.
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const;
+  // How the guest on a cgroup ended, once (the record is consumed).
+  std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id);
+
+  struct Impl;
 
  private:
-  struct Impl;
   explicit Scheduler(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -2,6 +2,8 @@
 //   fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]
 //   fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]
 //   fsched usernice [--mount DIR] [NICE UID]
+//   fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]
+//   fsched guest build SRC.bpf.c [-o OUT.bpf.o]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "guest_cmd.hpp"
 #include "spawn.hpp"
 #include "top.hpp"
 #include "usernice_cmd.hpp"
@@ -20,6 +23,8 @@ const char* kUsage =
     "usage: fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]\n"
     "       fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]\n"
     "       fsched usernice [--mount DIR] [NICE UID]\n"
+    "       fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]\n"
+    "       fsched guest build SRC.bpf.c [-o OUT.bpf.o]\n"
     "\n"
     "top       per group, each user's CPU and their processes (q quits, space toggles\n"
     "          real time / CPU time, + and - change the interval); -b: plain text,\n"
@@ -30,6 +35,9 @@ const char* kUsage =
     "          killed after --time seconds (120; 0 never)\n"
     "usernice  set a user's nice level (-20..19) for user-fair groups; no arguments:\n"
     "          print the levels\n"
+    "guest     load a compiled guest scheduler (root; NAME defaults to its own name;\n"
+    "          --set changes a const volatile knob first), or build one from C\n"
+    "          against the installed SDK (docs/guests.md)\n"
     "The tree is --mount DIR, $FSCHED_MOUNT, or the fschedfs mount found.\n";
 
 double number(const std::string& flag, const std::string& v) {
@@ -122,7 +130,48 @@ int run(int argc, char** argv) {
     if (rest.size() != 2) throw CliError("usage: fsched usernice NICE UID");
     return run_usernice(mount, rest[0], rest[1]);
   }
-  throw CliError("unknown command \"" + cmd + "\" (top, spawn, usernice)");
+  if (cmd == "guest") {
+    if (!a.more()) throw CliError("usage: fsched guest load OBJ [NAME] | fsched guest build SRC");
+    const std::string sub = a.words[a.i++];
+    if (sub == "load") {
+      GuestLoadOptions o;
+      while (a.more()) {
+        const std::string w = a.peek();
+        if (w == "--set") {
+          o.knobs.push_back(parse_knob(a.take(w)));
+        } else if (w == "--mount") {
+          o.mount = a.take(w);
+        } else if (w.size() > 1 && w[0] == '-') {
+          throw CliError("guest load: unknown option " + w);
+        } else {
+          rest.push_back(w);
+          ++a.i;
+        }
+      }
+      if (rest.empty() || rest.size() > 2) throw CliError("usage: fsched guest load OBJ [NAME]");
+      o.object = rest[0];
+      if (rest.size() == 2) o.name = rest[1];
+      return run_guest_load(o);
+    }
+    if (sub == "build") {
+      std::string out;
+      while (a.more()) {
+        const std::string w = a.peek();
+        if (w == "-o") {
+          out = a.take(w);
+        } else if (w.size() > 1 && w[0] == '-') {
+          throw CliError("guest build: unknown option " + w);
+        } else {
+          rest.push_back(w);
+          ++a.i;
+        }
+      }
+      if (rest.size() != 1) throw CliError("usage: fsched guest build SRC.bpf.c [-o OUT.bpf.o]");
+      return run_guest_build(rest[0], out);
+    }
+    throw CliError("unknown guest command \"" + sub + "\" (load, build)");
+  }
+  throw CliError("unknown command \"" + cmd + "\" (top, spawn, usernice, guest)");
 }
 }  // namespace
 

@@ -27,9 +27,9 @@ ALLOWED = {
     "fuse/vfs": {"fuse/watch", "fuse/model", "fuse/backend", "fuse/sys", "fuse/common"},
     "fuse/daemon": {"fuse/vfs", "fuse/watch", "fuse/model", "fuse/backend", "fuse/backend/memory",
                     "fuse/backend/cgroup", "fuse/backend/scx", "fuse/sys", "fuse/common", "bpf"},
-    "bpf": {"fuse/common"},
+    "bpf": {"fuse/common", "bpf/guests"},
     "bpf/guests": set(),
-    "cli": {"fuse/common"},
+    "cli": {"fuse/common", "bpf"},
 }
 
 # System headers only some places may include: (pattern, folders, files).

@@ -5,23 +5,24 @@
  * step_ms: a lower nice level always goes first among tasks that became
  * runnable together, and a task with a higher nice level overtakes only
  * by having waited (nice difference) x step_ms longer. So a nice-10 hog
- * beside a nice-0 hog gets one slice per 200 ms of waiting (defaults: 5 ms
- * slices, 20 ms steps): about 1 in 20 of the group's slices when the group
- * has the whole CPU, 1 in 10 when it has half (measured: 87/13 with 10 ms
- * steps at half a CPU). No task waits more than 40 steps (800 ms): far
- * inside the kernel's watchdog.
+ * beside a nice-0 hog gets one slice per second of waiting (defaults: 5 ms
+ * slices, 100 ms steps): the deadline is wall time, so the less of the CPU
+ * the group gets, the more of the group's time the waiting task takes
+ * (measured at half a CPU under fsched's host: 69/31 with 20 ms steps).
+ * No task waits more than 40 steps (4 s): inside the kernel's watchdog
+ * (30 s).
  *
  * Costs: one shared vtime-ordered queue (a red-black tree insert per
  * enqueue), no per-task state, no timers.
  *
- * Knobs: slice_us (default 5000), step_ms (default 20), set at load.
+ * Knobs: slice_us (default 5000), step_ms (default 100), set at load.
  */
 #include "fsched_guest.h"
 
 char _license[] SEC("license") = "GPL";
 
 const volatile u64 slice_us = 5000;
-const volatile u64 step_ms = 20;
+const volatile u64 step_ms = 100;
 
 enum { PRIO_DSQ = 0 };
 

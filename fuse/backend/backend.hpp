@@ -10,11 +10,13 @@
 
 #include <sys/types.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "group_path.hpp"
@@ -49,6 +51,16 @@ struct Usage {
   std::uint64_t usage_usec = 0;
   std::uint64_t user_usec = 0;
   std::uint64_t system_usec = 0;
+};
+
+// A guest scheduler the backend holds (docs/guests.md).
+struct GuestInfo {
+  std::string name;
+  std::string ops_name;     // the object's own name for its scheduler
+  std::uint32_t id = 0;     // stable while loaded, for inode numbers
+  std::vector<GroupPath> groups;  // running it now
+  std::vector<std::string> exits;  // "PATH REASON", the latest last
+  std::vector<std::pair<std::string, std::uint64_t>> knobs;
 };
 
 class Backend {
@@ -95,6 +107,48 @@ class Backend {
   // CPU time of one process as the enforcing scheduler counted it; nullopt
   // when the backend has no count of its own (the kernel's /proc then).
   virtual std::optional<std::uint64_t> process_usage_usec(pid_t) { return std::nullopt; }
+
+  // Guest schedulers: loaded by root (`cp OBJ schedulers/NAME`), run by a
+  // group (`echo NAME > G/scheduler`). A backend that cannot run them
+  // answers EOPNOTSUPP with the reason in *why.
+  [[nodiscard]] virtual int load_guest(const std::string& name, std::string elf,
+                                       std::string* why) {
+    (void)name;
+    (void)elf;
+    *why = "backend " + std::string(this->name()) +
+           " cannot run guest schedulers: they need backend=scx on a kernel with sched_ext "
+           "sub-schedulers (Linux 7.3 or later)";
+    return EOPNOTSUPP;
+  }
+  virtual std::string guest_support() const {
+    return "backend " + std::string(name()) + " runs no guest schedulers (backend=scx on Linux 7.3 "
+           "or later does)";
+  }
+  virtual bool hosts_guests() const { return false; }
+  // EBUSY while a group runs it.
+  [[nodiscard]] virtual int unload_guest(const std::string& name) {
+    (void)name;
+    return ENOENT;
+  }
+  virtual std::vector<GuestInfo> guests() const { return {}; }
+  // The guest the group runs, if any.
+  virtual std::optional<std::string> guest_of(const GroupPath& path) const {
+    (void)path;
+    return std::nullopt;
+  }
+  // Puts the group under a loaded guest (ending the guest it ran before).
+  // EBUSY: a guest runs above or below it.
+  [[nodiscard]] virtual int activate_guest(const GroupPath& path, const std::string& name) {
+    (void)path;
+    (void)name;
+    return EINVAL;
+  }
+
+  // Hands the group back to the host policy if a guest runs it.
+  [[nodiscard]] virtual int end_guest(const GroupPath& path) {
+    (void)path;
+    return 0;
+  }
 
   // Starts the backend's own threads, if it has any. Called once, after
   // the daemon detached: fuse_daemonize() forks, and a thread started

@@ -32,6 +32,8 @@ void usage(const char* prog) {
       "fsched options:\n"
       "    -o backend=auto|cgroup|scx  enforcement engine (default: auto)\n"
       "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
+      "    -o guest_dir=PATH|none      where loaded guest schedulers are kept\n"
+      "                                (default /var/lib/fsched/guests)\n"
       "    -o window_ms=N              stats sampling window (default: 1000)\n"
       "    -o max_depth=N              deepest nesting of groups (default: 32)\n"
       "    -o max_groups=N             guest groups in all (default: 4096)\n"
@@ -101,7 +103,7 @@ int run(int argc, char** argv) {
   // and the daemon checks every change again from the request.
   session.add_arg("-oallow_other,default_permissions");
 
-  auto backend = make_backend(options->backend, options->cgroup_root);
+  auto backend = make_backend(options->backend, options->cgroup_root, options->guest_dir);
   if (!backend) throw FatalError(backend.error().message);
   Tree tree(**backend, pin_process, options->limits);
   {

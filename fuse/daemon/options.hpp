@@ -13,6 +13,9 @@ namespace fsched {
 struct Options {
   std::string backend = "auto";  // auto | cgroup | scx
   std::string cgroup_root;       // empty: the cpu hierarchy's root
+  // Where loaded guest schedulers are kept across restarts; "none" keeps
+  // them only while the daemon runs.
+  std::string guest_dir = "/var/lib/fsched/guests";
   int window_ms = 1000;          // the stats sampling window
   Limits limits;
 };

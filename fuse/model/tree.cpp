@@ -272,12 +272,18 @@ int Tree::set_policy(GroupId id, std::string_view name, const Cred& cred) {
   Group& g = it->second;
   if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
   auto known = policy_from_name(name);
-  if (!known || !backend_.supports_policy(*known)) return EINVAL;
+  if (!known) {
+    // A guest scheduler (docs/guests.md): the backend holds them. The
+    // group keeps its built-in policy for when the guest ends.
+    if (g.is_host()) return EINVAL;
+    return backend_.activate_guest(path_of(id), std::string(name));
+  }
+  if (!backend_.supports_policy(*known)) return EINVAL;
   const Policy policy = *known;
   // The host group is the kernel's own scheduling of everything not in a
   // guest; the backends here cannot give it another policy.
   if (g.is_host() && policy != g.settings.policy) return EINVAL;
-  if (g.settings.policy == policy) return 0;
+  if (g.settings.policy == policy) return g.is_host() ? 0 : backend_.end_guest(path_of(id));
   if (int e = backend_.set_policy(path_of(id), policy)) return e;
   g.settings.policy = policy;
   return 0;

@@ -15,8 +15,20 @@
 
 namespace fsched {
 
+// A guest object written into schedulers/ (cp OBJ schedulers/NAME): its
+// bytes collect here and are loaded when the file is closed (flush).
+struct GuestUpload {
+  std::string name;
+  std::uint32_t id = 0;  // kUploadBit | n
+  std::mutex mu;         // guards data, done and result
+  std::string data;
+  bool done = false;
+  int result = 0;
+};
+
 struct FileHandle {
   Node node;
+  std::shared_ptr<GuestUpload> upload;  // set for a file created in schedulers/
   std::string content;
   // Opened O_APPEND: the kernel places each write at its cached size, so
   // the offset says nothing; every write is still one command.

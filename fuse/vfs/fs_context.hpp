@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
 #include <shared_mutex>
 
 #include "file_handle.hpp"
@@ -24,6 +27,9 @@ struct FsContext {
   Invalidator invalidator;
   HandleTable<FileHandle> handles;
   HandleTable<DirHandle> dirs;
+  // Guest files being written, by name (mu).
+  std::map<std::string, std::shared_ptr<GuestUpload>> uploads;
+  std::uint32_t next_upload = 1;  // mu
   fuse_session* se = nullptr;
   double entry_timeout = 10.0;  // the watcher invalidates what changes
   double attr_timeout = 1.0;

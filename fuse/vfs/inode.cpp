@@ -20,7 +20,7 @@ bool decode(std::uint64_t ino, Node* out) {
   }
   auto kind = static_cast<std::uint8_t>(ino >> 48);
   if (kind < static_cast<std::uint8_t>(NodeKind::schedulers_dir) ||
-      kind > static_cast<std::uint8_t>(NodeKind::pid_file) || (ino >> 56) != 0)
+      kind > static_cast<std::uint8_t>(NodeKind::guest_file) || (ino >> 56) != 0)
     return false;
   out->kind = static_cast<NodeKind>(kind);
   out->id = static_cast<std::uint32_t>((ino >> 8) & 0xffffffffu);

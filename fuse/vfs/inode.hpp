@@ -21,7 +21,11 @@ enum class NodeKind : std::uint8_t {
   group_file,  // id: GroupId, sub: GroupFile
   pid_dir,     // id: pid
   pid_file,    // id: pid, sub: PidFile
+  guest_file,  // id: a loaded guest's id, or kUploadBit | n while cp writes it
 };
+
+// A guest file being written (cp into schedulers/) before it is loaded.
+inline constexpr std::uint32_t kUploadBit = 0x80000000u;
 
 enum class GroupFile : std::uint8_t { scheduler, cpu_weight, tasks, stats, count_ };
 enum class PidFile : std::uint8_t { comm, stats, count_ };

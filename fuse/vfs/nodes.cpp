@@ -29,6 +29,15 @@ void fill(struct stat* st, std::uint64_t ino, mode_t mode, uid_t uid, gid_t gid,
   st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = time;
 }
 
+}  // namespace
+
+std::optional<GuestInfo> find_guest(const Backend& backend, std::uint32_t id) {
+  for (auto& g : backend.guests())
+    if (g.id == id) return g;
+  return std::nullopt;
+}
+
+namespace {
 const Process* process_node(const FsContext& ctx, Node node) {
   return ctx.tree.process(static_cast<pid_t>(node.id));
 }
@@ -43,8 +52,16 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
       fill(st, ino, S_IFDIR | 0555, 0, 0, 4, host->ctime_sec);
       return 0;
     case NodeKind::schedulers_dir:
-      fill(st, ino, S_IFDIR | 0555, 0, 0, 2, host->ctime_sec);
+      // Sticky and open to all, as /tmp: the kernel lets anyone's create
+      // and unlink reach the daemon, which answers EPERM to all but root
+      // (the spec's errno, where a 0755 directory would give EACCES).
+      fill(st, ino, S_IFDIR | 01777, 0, 0, 2, host->ctime_sec);
       return 0;
+    case NodeKind::guest_file: {
+      if (!(node.id & kUploadBit) && !find_guest(tree.backend(), node.id)) return ENOENT;
+      fill(st, ino, S_IFREG | 0644, 0, 0, 1, host->ctime_sec);
+      return 0;
+    }
     case NodeKind::scheduler_file: {
       auto policies = known_policies();
       if (node.sub >= policies.size() || !tree.backend().supports_policy(policies[node.sub].policy))
@@ -132,6 +149,15 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
           *out = Node{NodeKind::scheduler_file, 0, static_cast<std::uint8_t>(i)};
           return 0;
         }
+      for (const auto& g : tree.backend().guests())
+        if (g.name == name) {
+          *out = Node{NodeKind::guest_file, g.id, 0};
+          return 0;
+        }
+      if (auto up = ctx.uploads.find(std::string(name)); up != ctx.uploads.end()) {
+        *out = Node{NodeKind::guest_file, up->second->id, 0};
+        return 0;
+      }
       return ENOENT;
     }
     case NodeKind::group_dir: {
@@ -185,6 +211,8 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
         if (tree.backend().supports_policy(policies[i].policy))
           out->push_back({std::string(policies[i].name),
                           Node{NodeKind::scheduler_file, 0, static_cast<std::uint8_t>(i)}});
+      for (const auto& g : tree.backend().guests())
+        out->push_back({g.name, Node{NodeKind::guest_file, g.id, 0}});
       return true;
     }
     case NodeKind::group_dir: {

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st);
 int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out);
 // The generation a lookup reports: the start time for a process's nodes.
 std::uint64_t node_generation(const FsContext& ctx, Node node);
+
+// The loaded guest with this inode id.
+std::optional<GuestInfo> find_guest(const Backend& backend, std::uint32_t id);
 
 // Entries of a directory node, "." and ".." first; false when it is gone.
 bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out);

@@ -28,6 +28,9 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (node.is_dir()) return EISDIR;
   int acc = fi->flags & O_ACCMODE;
   bool wants_write = acc == O_WRONLY || acc == O_RDWR;
+  // cp onto a scheduler's name: a loaded one is replaced by rm, then cp.
+  if (wants_write && (node.kind == NodeKind::scheduler_file || node.kind == NodeKind::guest_file))
+    return EEXIST;
   if (wants_write && !writable_node(node)) return EACCES;
   int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
   auto handle = std::make_shared<FileHandle>();
@@ -76,7 +79,10 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
 }
 
 void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  context_of(req).handles.release(fi->fh);
+  FsContext& ctx = context_of(req);
+  if (auto handle = ctx.handles.get(fi->fh); handle && handle->upload)
+    drop_upload(ctx, *handle->upload);
+  ctx.handles.release(fi->fh);
   fuse_reply_err(req, 0);
 }
 

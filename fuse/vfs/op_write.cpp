@@ -17,6 +17,7 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
   FsContext& ctx = context_of(req);
   auto handle = ctx.handles.get(fi->fh);
   if (!handle) return EBADF;
+  if (handle->upload) return write_upload(*handle->upload, buf, size, off);
   // A value continued at an offset would be half of a command.
   if (off != 0 && !handle->append) return EINVAL;
   std::string_view text(buf, size);

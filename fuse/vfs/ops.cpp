@@ -32,6 +32,9 @@ int fill_entry(const FsContext& ctx, Node node, fuse_entry_param* e) {
   e->generation = node_generation(ctx, node);
   e->attr_timeout = ctx.attr_timeout;
   e->entry_timeout = ctx.entry_timeout;
+  // A guest file's inode changes when cp's upload becomes a loaded guest,
+  // and rm takes it away: the kernel asks each time.
+  if (node.kind == NodeKind::guest_file) e->entry_timeout = e->attr_timeout = 0;
   return 0;
 }
 
@@ -64,6 +67,7 @@ fuse_lowlevel_ops make_ops() {
   ops.open = op_open;
   ops.read = op_read;
   ops.release = op_release;
+  ops.flush = op_flush;
   ops.write = op_write;
   ops.mkdir = op_mkdir;
   ops.rmdir = op_rmdir;

@@ -33,6 +33,10 @@ void op_releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);
 void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void op_flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+// A guest file being written into schedulers/ (op_guests.cpp).
+int write_upload(GuestUpload& up, const char* buf, size_t size, off_t off);
+void drop_upload(FsContext& ctx, GuestUpload& up);
 void op_write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t off,
               fuse_file_info* fi);
 void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode);

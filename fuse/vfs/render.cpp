@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "nodes.hpp"
 #include "policies.hpp"
 #include "proc_stat.hpp"
 
@@ -64,11 +65,27 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
       if (!backend.supports_policy(p.policy)) return std::nullopt;
       return std::string(p.description) + "\nbackends: " + std::string(backend.name()) + "\n";
     }
+    case NodeKind::guest_file: {
+      if (node.id & kUploadBit) return std::string();
+      auto g = find_guest(backend, node.id);
+      if (!g) return std::nullopt;
+      std::string out = "guest scheduler \"" + g->ops_name +
+                        "\" (a sched_ext sub-scheduler loaded by root)\nbackends: " +
+                        std::string(backend.name()) + "\nkind: guest\n";
+      for (const auto& [knob, value] : g->knobs)
+        out += "knob " + knob + " " + std::to_string(value) + "\n";
+      for (const auto& path : g->groups)
+        out += "group " + (path.empty() ? std::string("0") : "0/" + join_path(path)) + "\n";
+      for (const auto& exit : g->exits) out += "exit " + exit + "\n";
+      return out;
+    }
     case NodeKind::group_file: {
       const Group* g = tree.group(node.id);
       if (!g) return std::nullopt;
       switch (static_cast<GroupFile>(node.sub)) {
         case GroupFile::scheduler:
+          if (auto guest = g->is_host() ? std::nullopt : backend.guest_of(tree.path_of(g->id)))
+            return *guest + "\n";
           return std::string(policy_name(g->settings.policy)) + "\n";
         case GroupFile::cpu_weight:
           return std::to_string(g->is_host() ? 100 : g->settings.weight) + "\n";

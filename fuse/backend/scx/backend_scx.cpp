@@ -10,12 +10,13 @@
 #include "log.hpp"
 
 namespace fsched {
-namespace {
 
-std::uint64_t cgroup_id(const std::string& dir) {
+std::uint64_t cgroup_v2_id(const std::string& dir) {
   struct stat st;
   return ::stat(dir.c_str(), &st) == 0 ? st.st_ino : 0;  // cgroup v2: the inode is the id
 }
+
+namespace {
 
 // Cgroups with cpu.idle set anywhere in the hierarchy: a freshly loaded
 // scheduler is told every cgroup's weight but not whether it is idle.
@@ -31,7 +32,7 @@ std::vector<std::uint64_t> idle_cgroups(const std::string& mount_point) {
     if (!it->is_directory(ec)) continue;
     std::ifstream in(it->path() / "cpu.idle");
     int idle = 0;
-    if (in >> idle && idle == 1) ids.push_back(cgroup_id(it->path()));
+    if (in >> idle && idle == 1) ids.push_back(cgroup_v2_id(it->path()));
   }
   return ids;
 }
@@ -50,6 +51,7 @@ bool wait_disabled(std::chrono::milliseconds limit) {
 }  // namespace
 
 Result<std::unique_ptr<ScxBackend>> ScxBackend::create(const std::string& cgroup_root,
+                                                       const std::string& guest_dir,
                                                        const scx::Knobs& knobs) {
   if (auto why = scx::unavailable_reason(); !why.empty())
     return make_error(ENOTSUP, "backend=scx: " + why);
@@ -59,13 +61,15 @@ Result<std::unique_ptr<ScxBackend>> ScxBackend::create(const std::string& cgroup
     return make_error(ENOTSUP,
                       "backend=scx needs the cpu controller on cgroup v2 (the scheduler learns "
                       "the tree through sched_ext's cgroup callbacks); this machine has it on v1");
-  std::unique_ptr<ScxBackend> b(new ScxBackend(std::move(cg.value()), knobs));
+  std::unique_ptr<ScxBackend> b(
+      new ScxBackend(std::move(cg.value()), guest_dir == "none" ? "" : guest_dir, knobs));
   if (auto st = b->load_scheduler(); !st) return st.error();
   return b;
 }
 
-ScxBackend::ScxBackend(std::unique_ptr<CgroupBackend> cg, scx::Knobs knobs)
-    : cg_(std::move(cg)), knobs_(knobs) {}
+ScxBackend::ScxBackend(std::unique_ptr<CgroupBackend> cg, std::string guest_dir,
+                       scx::Knobs knobs)
+    : cg_(std::move(cg)), guest_dir_(std::move(guest_dir)), knobs_(knobs) {}
 
 ScxBackend::~ScxBackend() {
   {
@@ -82,8 +86,9 @@ Status ScxBackend::load_scheduler() {
   std::lock_guard lock(mu_);
   sched_ = std::move(s.value());
   enforcing_ = true;
-  log()->info("scx backend: sched_ext scheduler fsched loaded (slice {} us)",
-              knobs_.slice_ns / 1000);
+  log()->info("scx backend: sched_ext scheduler fsched loaded ({} form{}, slice {} us)",
+              sched_->form() == scx::Form::cid ? "cid" : "cpu",
+              sched_->form() == scx::Form::cid ? ", hosts guests" : "", knobs_.slice_ns / 1000);
   return Ok{};
 }
 
@@ -94,8 +99,17 @@ void ScxBackend::monitor() {
     wake_.wait_for(lock, std::chrono::milliseconds(100));
     if (stop_ || !sched_) continue;
     auto gone = sched_->exited();
-    if (!gone) continue;
+    if (!gone) {
+      reap_guests();
+      continue;
+    }
     log()->warn("scx backend: the kernel ejected the scheduler: {}", gone->describe());
+    // A host that exits ends every guest: hand their groups back.
+    for (auto& [cgid, a] : active_) {
+      record_exit(a, "the host scheduler was ejected");
+      a.link.reset();
+    }
+    active_.clear();
     sched_.reset();
     enforcing_ = false;
     lock.unlock();
@@ -124,7 +138,7 @@ Usage ScxBackend::group_usage(const GroupPath& path) {
   if (path.empty()) return k;  // 0 is the whole machine, as the kernel counts it
   std::lock_guard lock(mu_);
   if (!sched_) return k;
-  auto ns = sched_->cgroup_runtime_ns(cgroup_id(cg_->cpu_dir(path)));
+  auto ns = sched_->cgroup_runtime_ns(cgroup_v2_id(cg_->cpu_dir(path)));
   if (!ns) return k;
   // The scheduler counts run time; the kernel's user/system split is applied to it.
   Usage u;
@@ -144,6 +158,10 @@ std::optional<std::uint64_t> ScxBackend::process_usage_usec(pid_t pid) {
 
 void ScxBackend::start() {
   cg_->start();
+  {
+    std::lock_guard lock(mu_);
+    restore_guests();
+  }
   // An ejection before this point is seen at the monitor's first look.
   monitor_ = std::thread([this] { monitor(); });
 }
@@ -156,6 +174,10 @@ void ScxBackend::shutdown() {
   wake_.notify_all();
   if (monitor_.joinable()) monitor_.join();
   std::lock_guard lock(mu_);
+  // Guests end with the host; each group's choice stays in its xattr for
+  // the next daemon.
+  for (auto& [cgid, a] : active_) a.link.reset();
+  active_.clear();
   // Unloading hands every task back to the fair class, which enforces the
   // same cgroups: the tree outlives the daemon as with the cgroup backend.
   sched_.reset();

@@ -9,26 +9,43 @@
 // backend: the same cgroups, weights and members, now enforced by the
 // kernel's fair class, so the tree is untouched.
 //
-// Lock note: sched_ is replaced only by the monitor thread and read by
-// stats calls from FUSE workers; both hold mu_. Every other call goes to
-// the cgroup backend under the tree's lock, as for that backend.
+// Guests (docs/guests.md, backend_scx_guests.cpp): on a kernel with
+// sched_ext sub-schedulers the scheduler is loaded in its cid form and
+// hosts guest schedulers. A loaded guest is its object file (kept in
+// guest_dir across restarts); a group runs one through a GuestLink on its
+// cgroup (the group's choice kept in its trusted.fsched.guest xattr). The
+// monitor thread sees a guest the kernel or the host ended, records why,
+// and hands the group back (never retrying the guest).
+//
+// Lock note: sched_, guests_ and active_ are changed by the monitor thread
+// and by FUSE workers (which also hold the tree's lock); all hold mu_.
+// Every other call goes to the cgroup backend under the tree's lock, as
+// for that backend.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "backend_cgroup.hpp"
+#include "guest_object.hpp"
 #include "scx_scheduler.hpp"
 
 namespace fsched {
 
+// A cgroup v2 directory's id (its inode number); 0 when it is gone.
+std::uint64_t cgroup_v2_id(const std::string& dir);
+
 class ScxBackend : public Backend {
  public:
   // Fails with ENOTSUP and a reason when the kernel cannot run it.
+  // guest_dir: where loaded guests are kept ("none": nowhere).
   static Result<std::unique_ptr<ScxBackend>> create(const std::string& cgroup_root,
+                                                    const std::string& guest_dir = "none",
                                                     const scx::Knobs& knobs = {});
   ~ScxBackend() override;
 
@@ -36,19 +53,15 @@ class ScxBackend : public Backend {
   bool supports_policy(Policy policy) const override {
     return cg_->supports_policy(policy);
   }
-  std::vector<DiscoveredGroup> discover() override { return cg_->discover(); }
+  std::vector<DiscoveredGroup> discover() override;
   std::optional<GroupPath> locate(pid_t pid) override { return cg_->locate(pid); }
   int create_group(const GroupPath& p, const GroupSettings& s) override {
     return cg_->create_group(p, s);
   }
-  int remove_group(const GroupPath& p) override { return cg_->remove_group(p); }
-  int move_group(const GroupPath& from, const GroupPath& to) override {
-    return cg_->move_group(from, to);
-  }
+  int remove_group(const GroupPath& p) override;
+  int move_group(const GroupPath& from, const GroupPath& to) override;
   int set_weight(const GroupPath& p, int w) override { return cg_->set_weight(p, w); }
-  int set_policy(const GroupPath& p, Policy policy) override {
-    return cg_->set_policy(p, policy);
-  }
+  int set_policy(const GroupPath& p, Policy policy) override;
   int store_settings(const GroupPath& p, const GroupSettings& s) override {
     return cg_->store_settings(p, s);
   }
@@ -69,20 +82,56 @@ class ScxBackend : public Backend {
   void start() override;
   void shutdown() override;
 
+  bool hosts_guests() const override;
+  std::string guest_support() const override;
+  int load_guest(const std::string& name, std::string elf, std::string* why) override;
+  int unload_guest(const std::string& name) override;
+  std::vector<GuestInfo> guests() const override;
+  std::optional<std::string> guest_of(const GroupPath& path) const override;
+  int activate_guest(const GroupPath& path, const std::string& name) override;
+  int end_guest(const GroupPath& path) override;
+
   // Whether our scheduler is loaded now (false after a fallback).
   bool enforcing() const { return enforcing_.load(); }
 
  private:
-  ScxBackend(std::unique_ptr<CgroupBackend> cg, scx::Knobs knobs);
+  struct LoadedGuest {
+    std::string elf;
+    scx::GuestObject object;
+    std::uint32_t id = 0;
+    std::deque<std::string> exits;  // "PATH REASON", at most kKeptExits
+  };
+  struct Activation {
+    std::string name;
+    GroupPath path;
+    std::unique_ptr<scx::GuestLink> link;
+  };
+  static constexpr std::size_t kKeptExits = 8;
+
+  ScxBackend(std::unique_ptr<CgroupBackend> cg, std::string guest_dir, scx::Knobs knobs);
   Status load_scheduler();
   void monitor();
+  // Guests; the caller holds mu_.
+  bool hosts_guests_locked() const;
+  std::string guest_file(const std::string& name) const;
+  int register_guest(const std::string& name, std::string elf, std::string* why);
+  int attach_guest(const GroupPath& path, const std::string& name);
+  void detach_guest(std::map<std::uint64_t, Activation>::iterator it);
+  void record_exit(const Activation& a, const std::string& reason);
+  void reap_guests();
+  void restore_guests();
 
   std::unique_ptr<CgroupBackend> cg_;
+  std::string guest_dir_;  // "" when guests are not kept
   scx::Knobs knobs_;
   mutable std::mutex mu_;
   std::unique_ptr<scx::Scheduler> sched_;  // mu_
   std::atomic<bool> enforcing_{false};
   bool stop_ = false;  // mu_
+  std::map<std::string, LoadedGuest> guests_;  // mu_
+  std::map<std::uint64_t, Activation> active_;   // mu_, by cgroup id
+  std::map<GroupPath, std::string> to_restore_;  // discover() to start()
+  std::uint32_t next_guest_id_ = 1;              // mu_
   std::condition_variable wake_;
   std::thread monitor_;
 };
