@@ -19,7 +19,7 @@ if [ -z "$kernel" ]; then
 fi
 echo "kernel: $kernel"
 g=$build/bpf/guests
-files=("$build/fuse/fschedfs" "$build/bpf/fsched_scx.bpf.o")
+files=("$build/fuse/fschedfs" "$build/bpf/fsched_scx.bpf.o" "$build/bench/pipe_bench")
 for o in rr prio fair error stall greedy unverifiable; do files+=("$g/$o.bpf.o"); done
 for tool in fusermount3 taskset setpriv; do files+=("$(command -v "$tool")"); done
 # The fair guest's object is fair.bpf.o; the script loads it as fair_guest.

@@ -199,11 +199,36 @@ set -- $(measure 6 $a $b $c)
 within $1 50 3 && within $2 25 3 && within $3 25 3
 check "RFC split under rr after the restart" $? "$1/$2/$3 %"
 
+# Benchmarks, reported (docs/benchmarks.md), not asserted.
+echo "--- benchmarks"
+kill $a $b $c
+# Milliseconds since boot, to 10 ms (busybox date has no %N).
+ms_now() { read -r up rest </proc/uptime; echo $((${up%.*} * 1000 + ${up#*.} * 10)); }
+mkdir 0/bench
+for i in 1 2 3; do
+  t0=$(ms_now); cp /opt/rr.bpf.o schedulers/rrb; t1=$(ms_now)
+  echo rrb >0/bench/scheduler; t2=$(ms_now)
+  echo fair >0/bench/scheduler; t3=$(ms_now)
+  rm -f schedulers/rrb; t4=$(ms_now)
+  echo "BENCH guest load $((t1 - t0)) ms, activation $((t2 - t1)) ms, deactivation $((t3 - t2)) ms, unload $((t4 - t3)) ms"
+done
+echo $$ >0/bench/tasks
+args="4 10 100"
+/opt/pipe_bench $args >/dev/null
+for i in 1 2 3; do
+  echo fair >0/bench/scheduler
+  echo "BENCH pipe_bench host-fair $(/opt/pipe_bench $args)"
+  echo fair_guest >0/bench/scheduler
+  echo "BENCH pipe_bench fair_guest $(/opt/pipe_bench $args)"
+done
+echo fair >0/bench/scheduler
+echo $$ >0/tasks
+rmdir 0/bench
+
 echo fair >0/guest/scheduler
 for g in rr prio fair_guest error stall greedy; do rm -f schedulers/$g; done
 [ "$(ls schedulers | tr '\n' ' ')" = "fair idle user-fair " ]
 check "every guest unloaded" $? "ls: $(ls schedulers | tr '\n' ' ')"
-kill $a $b $c
 cd /
 stop_daemon
 echo "--- kernel messages"
