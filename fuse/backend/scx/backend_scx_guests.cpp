@@ -152,9 +152,10 @@ std::optional<std::string> ScxBackend::guest_of(const GroupPath& path) const {
 
 int ScxBackend::activate_guest(const GroupPath& path, const std::string& name) {
   std::lock_guard lock(mu_);
+  // A name that is no loaded guest is no scheduler at all: EINVAL, as for
+  // any unknown policy, whether or not guests can run here.
+  if (!guests_.count(name) || path.empty()) return EINVAL;
   if (!hosts_guests_locked()) return EOPNOTSUPP;
-  if (path.empty()) return EINVAL;  // 0 is the host's own
-  if (!guests_.count(name)) return EINVAL;
   auto same = active_.end();
   for (auto it = active_.begin(); it != active_.end(); ++it) {
     if (it->second.path == path) {
