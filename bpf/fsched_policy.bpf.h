@@ -26,6 +26,9 @@
 /* Knobs, set by the loader before load. */
 const volatile u64 slice_ns = 10000000ULL;   /* 10 ms */
 const volatile u32 ahead_slices = 500;       /* debt cap, in slices */
+/* A waker preempts a task whose vtime is this far ahead of its own; 0
+ * turns wakeup preemption off. */
+const volatile u64 preempt_gran_ns = 2500000ULL; /* a quarter slice */
 
 struct fsched_exit_info exit_info;
 

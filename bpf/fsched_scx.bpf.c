@@ -40,6 +40,10 @@
  * FSCHED_AHEAD_SLICES of debt, which bounds how long any runnable task
  * waits: the watchdog never has a reason to fire.
  *
+ * Wakeup preemption (cpu form): a task that wakes far behind the task
+ * running on its CPU, and first in the queue, takes that CPU at once; see
+ * fsched_queue.bpf.h, which also says what it costs.
+ *
  * Per-process CPU time (`proc_runtime`, keyed by tgid) lives as long as the
  * process: a pid the kernel hands out again must start from nothing. The
  * kernel calls ops.exit_task once per thread, after that thread's last
@@ -97,6 +101,8 @@ s32 BPF_STRUCT_OPS(fsched_select_cid, struct task_struct *p, s32 prev_cid, u64 w
 #define FSCHED_TOUCH_ARENA()
 #endif
 
+#include "fsched_queue.bpf.h"
+
 #ifndef FSCHED_CID_FORM
 
 s32 BPF_STRUCT_OPS(fsched_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -126,31 +132,21 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 		set_vtime(p, vtime);
 		stat_inc(FSCHED_STAT_AHEAD_CLAMP);
 	}
+#ifndef FSCHED_CID_FORM
+	/* Straight to its CPU's local queue with SCX_ENQ_PREEMPT: the kernel
+	 * zeroes the running task's slice and reschedules that CPU now. A
+	 * scx_bpf_kick_cpu() from here would act only at the next tick. */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && wakeup_preempts(p, vtime)) {
+		stat_inc(FSCHED_STAT_WAKE_PREEMPT);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags | SCX_ENQ_PREEMPT);
+		return;
+	}
+#endif
 	stat_inc(FSCHED_STAT_ENQUEUE);
 	insert_vtime(p, FSCHED_FAIR_DSQ, slice_ns, vtime, enq_flags);
 #ifdef FSCHED_HOST
 	kick_idle();
 #endif
-}
-
-/* How many queued tasks dispatch() looks at to find the first one that may
- * run on this CPU; beyond that, the kernel's own search decides. */
-#define PEEK_MAX 32
-
-/* The lowest vtime in the queue among the first PEEK_MAX tasks that may
- * run on `cpu`; (u64)-1 when none may. *seen is how many were looked at. */
-static u64 queue_head(s32 cpu, u32 *seen)
-{
-	struct task_struct *p;
-
-	*seen = 0;
-	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
-		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-			return p->scx.dsq_vtime;
-		if (++*seen >= PEEK_MAX)
-			break;
-	}
-	return (u64)-1;
 }
 
 void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)

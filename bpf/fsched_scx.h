@@ -43,6 +43,9 @@ enum fsched_stat {
 	FSCHED_STAT_GUEST_OVERRUN,  /* guests' tasks preempted for holding a CPU a window */
 	FSCHED_STAT_GUEST_SWITCH_IN, /* context switches to a guest's task */
 	FSCHED_STAT_GUEST_CHARGE,    /* charges of a guest's CPU time */
+	FSCHED_STAT_WAKE_PREEMPT,    /* wakers that preempted a task far ahead of them */
+	FSCHED_STAT_WAKE_QUEUED,     /* wakers far behind the running task, but not first in the queue */
+	FSCHED_STAT_WAKE_CLOSE,      /* wakers too close to the running task's vtime to preempt it */
 	NR_FSCHED_STATS,
 };
 

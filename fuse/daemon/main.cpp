@@ -115,6 +115,7 @@ int run(int argc, char** argv) {
   }
   FsContext ctx(tree);
   ctx.boot_time = boot_time_sec();
+  ctx.stats_timeout = std::chrono::milliseconds(2 * options->window_ms + 500);
 
   session.mount(ctx);
   // Detach only now, with the mount in place: a script may use the tree

@@ -12,7 +12,7 @@ namespace fsched {
 namespace {
 bool in_group(gid_t gid, const Cred& cred) {
   if (cred.gid == gid) return true;
-  for (gid_t g : cred.groups)
+  for (gid_t g : cred.groups())
     if (g == gid) return true;
   return false;
 }

@@ -41,8 +41,10 @@ Process* Tree::adopt_pinned(const ProcessInfo& info) {
     process_found(info);
     return &procs_.at(info.pid);
   }
-  // The owner may have changed since the watcher looked; the pin is newer.
+  // The owner and nice level may have changed since the watcher looked
+  // (nobody polls a process in `0`): the pin is newer.
   process_ids_changed(info.pid, info.uid, info.gid);
+  process_reniced(info.pid, info.nice);
   return &it->second;
 }
 

@@ -76,6 +76,11 @@ void ProcConnector::read_events(std::vector<ProcEvent>& out) {
           e.tgid = ev->event_data.fork.child_tgid;
           e.parent_tgid = ev->event_data.fork.parent_tgid;
           break;
+        case PROC_EVENT_EXEC:
+          e.kind = ProcEvent::Kind::exec;
+          e.pid = ev->event_data.exec.process_pid;
+          e.tgid = ev->event_data.exec.process_tgid;
+          break;
         case PROC_EVENT_EXIT:
           e.kind = ProcEvent::Kind::exit;
           e.pid = ev->event_data.exit.process_pid;

@@ -1,4 +1,4 @@
-// The kernel's process events (fork, exit, uid change) over the netlink
+// The kernel's process events (fork, exec, exit, uid change) over the netlink
 // proc connector. Needs CAP_NET_ADMIN; the daemon runs as root.
 #pragma once
 
@@ -14,7 +14,7 @@ namespace fsched {
 // A uid event carries no uid: the watcher reads the owner from /proc, which
 // is still right when several changes arrive out of order.
 struct ProcEvent {
-  enum class Kind { fork, exit, uid, overrun } kind = Kind::fork;
+  enum class Kind { fork, exec, exit, uid, overrun } kind = Kind::fork;
   pid_t pid = 0;          // the thread the event is about
   pid_t tgid = 0;         // its process
   pid_t parent_tgid = 0;  // fork only

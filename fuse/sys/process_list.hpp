@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 #include "proc_stat.hpp"
 
@@ -10,6 +11,10 @@ namespace fsched {
 
 // Every process in /proc that is neither a kernel thread nor a zombie.
 std::unordered_map<pid_t, ProcStat> list_processes();
+
+// The numeric entries of /proc: every process, kernel threads and zombies
+// too, from one directory read.
+std::vector<pid_t> list_pids();
 
 std::int64_t boot_time_sec();
 

@@ -24,15 +24,12 @@ void Invalidator::push(std::uint64_t parent_ino, std::string name) {
     std::lock_guard lock(mu_);
     if (!thread_.joinable() || stopping_) return;
     queue_.emplace_back(parent_ino, std::move(name));
-    ++pushed_;
   }
   cv_.notify_one();
 }
 
-void Invalidator::wait_done(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  const std::uint64_t target = pushed_;
-  done_cv_.wait_for(lock, timeout, [&] { return stopping_ || done_ >= target; });
+void Invalidator::drop_now(std::uint64_t parent_ino, const std::string& name) {
+  if (se_) fuse_lowlevel_notify_inval_entry(se_, parent_ino, name.c_str(), name.size());
 }
 
 void Invalidator::run() {
@@ -46,8 +43,6 @@ void Invalidator::run() {
     for (const auto& [parent, name] : batch)
       fuse_lowlevel_notify_inval_entry(se_, parent, name.c_str(), name.size());
     lock.lock();
-    done_ += batch.size();
-    done_cv_.notify_all();
   }
 }
 

@@ -1,7 +1,9 @@
 // Tells the kernel to drop directory entries that changed behind its back
 // (a process exited, forked, or was moved through `tasks`). The notify
-// calls run on this thread only: from inside a request handler they could
-// deadlock on the directory lock the kernel holds for that request.
+// calls run on this thread: from inside most request handlers they could
+// deadlock on the directory lock the kernel holds for that request. A
+// write(2) holds none, so the `tasks` handler drops its own entries itself
+// (drop_now) before it replies.
 #pragma once
 
 #include <chrono>
@@ -27,10 +29,10 @@ class Invalidator {
   void start(fuse_session* se);
   void stop();
   void push(std::uint64_t parent_ino, std::string name);
-  // Returns once the kernel has dropped everything pushed so far (or after
-  // `timeout`). Never from a handler whose request holds a directory lock
-  // (rename, lookup, mkdir...): the drop needs that lock.
-  void wait_done(std::chrono::milliseconds timeout);
+  // Drops one entry now, in the caller's thread. Never from a handler
+  // whose request holds a directory lock (rename, lookup, mkdir...), nor
+  // with the tree's lock held: the drop takes the directory's lock.
+  void drop_now(std::uint64_t parent_ino, const std::string& name);
 
  private:
   void run();
@@ -38,10 +40,7 @@ class Invalidator {
   fuse_session* se_ = nullptr;
   std::mutex mu_;  // guards queue_ and stopping_
   std::condition_variable cv_;
-  std::condition_variable done_cv_;
   std::deque<std::pair<std::uint64_t, std::string>> queue_;
-  std::uint64_t pushed_ = 0;  // entries pushed, ever
-  std::uint64_t done_ = 0;    // entries the kernel was told of, ever
   bool stopping_ = false;
   std::thread thread_;
 };

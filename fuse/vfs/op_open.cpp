@@ -33,6 +33,15 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     return EEXIST;
   if (wants_write && !writable_node(node)) return EACCES;
   int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
+  // A stats file's cpu_pct is measured only while someone reads it: the
+  // first reader in a while waits for one window, before any lock is taken.
+  if (acc != O_WRONLY) {
+    if (node.kind == NodeKind::pid_file && static_cast<PidFile>(node.sub) == PidFile::stats)
+      ctx.stats.await(kProcessTier, ctx.stats_timeout);
+    else if (node.kind == NodeKind::group_file &&
+             static_cast<GroupFile>(node.sub) == GroupFile::stats)
+      ctx.stats.await(kGroupTier, ctx.stats_timeout);
+  }
   auto handle = std::make_shared<FileHandle>();
   handle->node = node;
   handle->append = fi->flags & O_APPEND;

@@ -16,7 +16,7 @@ int do_rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   if (from.kind != NodeKind::group_dir || to.kind != NodeKind::group_dir) return EPERM;
   std::unique_lock lock(ctx.mu);
   int err = ctx.tree.rename(from.id, name, to.id, newname, flags, cred_of(req));
-  ctx.flush_changes();
+  ctx.flush_changes_except(from.id, name);
   return err;
 }
 }  // namespace

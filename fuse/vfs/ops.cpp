@@ -14,11 +14,13 @@ FsContext& context_of(fuse_req_t req) {
 
 Cred cred_of(fuse_req_t req) {
   const fuse_ctx* c = fuse_req_ctx(req);
-  Cred cred{c->uid, c->gid, c->pid, {}};
-  gid_t groups[64];
-  int n = fuse_req_getgroups(req, 64, groups);
-  if (n > 0) cred.groups.assign(groups, groups + std::min(n, 64));
-  return cred;
+  // The loader runs within the request, while `req` is alive.
+  return Cred{c->uid, c->gid, c->pid, [req] {
+                gid_t groups[64];
+                int n = fuse_req_getgroups(req, 64, groups);
+                return n > 0 ? std::vector<gid_t>(groups, groups + std::min(n, 64))
+                             : std::vector<gid_t>{};
+              }};
 }
 
 bool node_of(fuse_ino_t ino, Node* out) {

@@ -1,5 +1,9 @@
 #include "proc_probe.hpp"
 
+#include <sys/resource.h>
+
+#include <cerrno>
+
 #include "proc_source.hpp"
 #include "process_list.hpp"
 
@@ -31,6 +35,13 @@ class ProcFs : public ProcSource {
   std::unordered_map<pid_t, ProcStat> list() override { return list_processes(); }
   std::optional<ProcStat> stat(pid_t pid) override { return read_proc_stat(pid); }
   std::optional<ProcIds> ids(pid_t pid) override { return read_proc_ids(pid); }
+  std::vector<pid_t> pids() override { return list_pids(); }
+  std::optional<int> nice(pid_t pid) override {
+    errno = 0;
+    int n = ::getpriority(PRIO_PROCESS, static_cast<id_t>(pid));
+    if (n == -1 && errno != 0) return std::nullopt;
+    return n;
+  }
 };
 }  // namespace
 

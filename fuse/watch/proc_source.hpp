@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "proc_stat.hpp"
 
@@ -17,6 +18,11 @@ class ProcSource {
   virtual std::unordered_map<pid_t, ProcStat> list() = 0;
   virtual std::optional<ProcStat> stat(pid_t pid) = 0;
   virtual std::optional<ProcIds> ids(pid_t pid) = 0;
+  // The numbers in /proc (processes only, kernel threads included): one
+  // directory read, no file opened per process.
+  virtual std::vector<pid_t> pids() = 0;
+  // The nice level of a process's leader thread, by getpriority(2).
+  virtual std::optional<int> nice(pid_t pid) = 0;
 };
 
 // The real one.

@@ -1,9 +1,22 @@
-// The last sampling window's CPU shares, written by the sampler once a
-// window and read by the stats files.
+// CPU shares over the last sampling window, measured only while someone
+// reads them.
+//
+// Measuring every process's share once a window costs one /proc read per
+// process on the machine; an idle daemon on a server with 10,000 processes
+// would spend a few percent of a CPU on figures nobody asks for. So the
+// book keeps two tiers of figures — groups (one cgroup read each) and
+// processes (one /proc read each) — and the sampler measures a tier only
+// while it is leased: a reader of a `stats` file leases its tier for
+// `lease`, and the first reader after a lease ran out waits (with no lock
+// of the tree held) for one fresh window, as `vmstat 1 2` does, so what it
+// reads is exact over a real window rather than a guess.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,27 +24,43 @@
 
 namespace fsched {
 
+enum StatsTier : unsigned { kGroupTier = 1, kProcessTier = 2, kAllTiers = 3 };
+
 class StatsBook {
  public:
-  void publish(std::unordered_map<pid_t, double> proc_pct,
-               std::unordered_map<GroupId, double> group_pct) {
-    std::lock_guard lock(mu_);
-    proc_pct_.swap(proc_pct);
-    group_pct_.swap(group_pct);
-  }
-  double process_pct(pid_t pid) const {
-    std::lock_guard lock(mu_);
-    auto it = proc_pct_.find(pid);
-    return it == proc_pct_.end() ? 0.0 : it->second;
-  }
-  double group_pct(GroupId id) const {
-    std::lock_guard lock(mu_);
-    auto it = group_pct_.find(id);
-    return it == group_pct_.end() ? 0.0 : it->second;
-  }
+  using Clock = std::chrono::steady_clock;
+
+  // Reader side. Leases `tier` from now and, unless a window of it is
+  // published, wakes the sampler and waits for one (at most `timeout`).
+  void await(StatsTier tier, std::chrono::milliseconds timeout);
+  double process_pct(pid_t pid) const;
+  double group_pct(GroupId id) const;
+
+  // Sampler side.
+  void set_lease(std::chrono::milliseconds lease);
+  // Tiers read within the lease; tiers whose lease ran out are dropped
+  // (their figures too, so the next reader waits for a fresh window).
+  unsigned leased(Clock::time_point now);
+  // Figures for `tiers` over the window just ended.
+  void publish(unsigned tiers, std::unordered_map<pid_t, double> proc_pct,
+               std::unordered_map<GroupId, double> group_pct);
+  // Sleeps until `deadline`, a wake(), or a leased tier the sampler has not
+  // started (`started` is the sampler's own mask).
+  void wait(Clock::time_point deadline, unsigned started);
+  void wake();
+
+  // Tests and the CLI-free bench: whether a reader ever had to wait.
+  unsigned long waits() const;
 
  private:
-  mutable std::mutex mu_;  // guards both maps
+  mutable std::mutex mu_;  // guards everything below
+  std::condition_variable cv_;
+  std::chrono::milliseconds lease_{10000};
+  Clock::time_point read_at_[2]{};  // last read of each tier
+  unsigned leased_ = 0;             // tiers with a live lease
+  unsigned published_ = 0;          // tiers with figures for a window
+  bool woken_ = false;
+  unsigned long waits_ = 0;
   std::unordered_map<pid_t, double> proc_pct_;
   std::unordered_map<GroupId, double> group_pct_;
 };

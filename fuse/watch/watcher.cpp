@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <shared_mutex>
+#include <unordered_set>
 
 #include "log.hpp"
 #include "proc_probe.hpp"
@@ -12,8 +13,18 @@
 namespace fsched {
 
 Watcher::Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
-                 std::chrono::milliseconds window, ProcSource& proc)
-    : tree_(tree), mu_(mu), stats_(stats), flush_(std::move(flush)), proc_(proc), window_(window) {}
+                 std::chrono::milliseconds window, ProcSource& proc, int net_windows)
+    : tree_(tree),
+      mu_(mu),
+      stats_(stats),
+      flush_(std::move(flush)),
+      proc_(proc),
+      window_(window),
+      net_windows_(net_windows) {
+  // Ten windows: `fsched top` and `watch cat stats` keep their tier
+  // measured; a script that reads once pays one window, once.
+  stats_.set_lease(10 * window_);
+}
 
 void Watcher::start() {
   wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -21,7 +32,9 @@ void Watcher::start() {
   if (conn)
     connector_.emplace(std::move(*conn));
   else
-    log()->warn("{}; forks and exits are seen at the next rescan only", conn.error().message);
+    log()->warn("{}; forks and exits are seen at the next rescan only, and /proc is read "
+                "whole once a window",
+                conn.error().message);
   stopping_ = false;
   if (connector_) events_thread_ = std::thread([this] { events_loop(); });
   sampler_thread_ = std::thread([this] { sampler_loop(); });
@@ -33,6 +46,7 @@ void Watcher::stop() {
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
   }
+  stats_.wake();
   if (events_thread_.joinable()) events_thread_.join();
   if (sampler_thread_.joinable()) sampler_thread_.join();
 }
@@ -63,10 +77,17 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   std::vector<Fork> forks;
   std::vector<Exit> exits;
   std::vector<std::pair<pid_t, ProcIds>> owners;
+  std::vector<std::pair<pid_t, ProcStat>> execs;
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
         rescan_now_ = true;
+        stats_.wake();
+        break;
+      case ProcEvent::Kind::exec:
+        // `nice -n 5 cmd` sets the level between fork and exec: the fork
+        // event read the old one.
+        if (auto st = proc_.stat(e.tgid)) execs.emplace_back(e.tgid, *st);
         break;
       case ProcEvent::Kind::fork:
         if (e.pid != e.tgid) break;  // a new thread, not a new process
@@ -83,7 +104,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         break;
     }
   }
-  if (forks.empty() && exits.empty() && owners.empty()) return;
+  if (forks.empty() && exits.empty() && owners.empty() && execs.empty()) return;
   std::unique_lock lock(mu_);
   // Exits first: a pid that exited and was reused within one batch is
   // dropped before its new process is added.
@@ -97,26 +118,42 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   }
   for (const auto& f : forks) tree_.process_forked(f.info, f.parent);
   for (const auto& [pid, ids] : owners) tree_.process_ids_changed(pid, ids.uid, ids.gid);
+  for (const auto& [pid, st] : execs) {
+    const Process* p = tree_.process(pid);
+    if (p && p->info.start_time == st.start_time) tree_.process_reniced(pid, st.nice);
+  }
   flush_();
 }
 
 void Watcher::sampler_loop() {
+  using Clock = std::chrono::steady_clock;
+  const auto net_period = net_windows_ * window_;
+  auto next_net = Clock::now() + net_period;
   while (!stopping_) {
-    rescan();
-    pollfd fd{wake_.get(), POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + window_;
-    while (!stopping_ && !rescan_now_) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 200)));
+    auto now = Clock::now();
+    if (!connector_ || rescan_now_.exchange(false)) {
+      rescan();
+      next_net = now + net_period;
+    } else if (now >= next_net) {
+      safety_net();
+      next_net = now + net_period;
     }
-    rescan_now_ = false;
+    check_nice();
+    auto due = sample(stats_.leased(now), now);
+    auto deadline = std::min({due, next_net, now + window_});
+    if (stopping_) break;
+    stats_.wait(deadline, started_);
   }
 }
 
+namespace {
+bool still_same(const Tree& tree, pid_t pid, std::uint64_t start_time) {
+  const Process* p = tree.process(pid);
+  return p && p->info.start_time == start_time;
+}
+}  // namespace
+
 void Watcher::rescan() {
-  auto now = std::chrono::steady_clock::now();
   auto live = proc_.list();
 
   // Where the listing and the tree disagree, found under the shared lock,
@@ -156,57 +193,170 @@ void Watcher::rescan() {
     if (auto ids = proc_.ids(pid)) found.push_back(info_from(st, ids->uid, ids->gid));
   }
 
-  std::vector<std::pair<GroupId, GroupPath>> groups;
-  {
-    std::unique_lock lock(mu_);
-    auto still = [&](const Known& k) {
-      const Process* p = tree_.process(k.pid);
-      return p && p->info.start_time == k.start_time;
-    };
-    for (const auto& k : gone)
-      if (still(k)) tree_.process_gone(k.pid);
-    for (const auto& info : found) tree_.process_found(info);  // known meanwhile: ignored
-    for (const auto& k : reniced)
-      if (still(k)) tree_.process_reniced(k.pid, live.at(k.pid).nice);
-    flush_();
-    for (GroupId id : tree_.group_ids()) groups.emplace_back(id, tree_.path_of(id));
-  }
+  std::unique_lock lock(mu_);
+  for (const auto& k : gone)
+    if (still_same(tree_, k.pid, k.start_time)) tree_.process_gone(k.pid);
+  for (const auto& info : found) tree_.process_found(info);  // known meanwhile: ignored
+  for (const auto& k : reniced)
+    if (still_same(tree_, k.pid, k.start_time)) tree_.process_reniced(k.pid, live.at(k.pid).nice);
+  flush_();
+}
 
-  // Shares over the window just ended.
-  double elapsed_usec =
-      last_time_ == std::chrono::steady_clock::time_point{}
-          ? 0.0
-          : static_cast<double>(
-                std::chrono::duration_cast<std::chrono::microseconds>(now - last_time_).count());
-  std::unordered_map<pid_t, double> proc_pct;
-  std::unordered_map<pid_t, Sample> next_proc;
-  next_proc.reserve(live.size());
-  for (const auto& [pid, st] : live) {
-    Sample s{st.start_time, ticks_to_usec(st.utime_ticks + st.stime_ticks)};
-    auto prev = last_proc_.find(pid);
-    if (elapsed_usec > 0 && prev != last_proc_.end() && prev->second.start_time == s.start_time &&
-        s.cpu_usec >= prev->second.cpu_usec)
-      proc_pct[pid] =
-          100.0 * static_cast<double>(s.cpu_usec - prev->second.cpu_usec) / elapsed_usec;
-    next_proc.emplace(pid, s);
-  }
-  std::unordered_map<GroupId, double> group_pct;
-  std::unordered_map<GroupId, std::uint64_t> next_group;
+void Watcher::safety_net() {
+  auto listed = proc_.pids();
+  std::unordered_set<pid_t> live(listed.begin(), listed.end());
+  struct Known {
+    pid_t pid;
+    std::uint64_t start_time;
+  };
+  std::vector<Known> missing;
+  std::vector<pid_t> unknown;
   {
     std::shared_lock lock(mu_);
-    for (const auto& [id, path] : groups) {
-      if (!tree_.group(id)) continue;
-      std::uint64_t usage = tree_.backend().group_usage(path).usage_usec;
-      auto prev = last_group_.find(id);
-      if (elapsed_usec > 0 && prev != last_group_.end() && usage >= prev->second)
-        group_pct[id] = 100.0 * static_cast<double>(usage - prev->second) / elapsed_usec;
-      next_group.emplace(id, usage);
+    for (const auto& [pid, p] : tree_.processes())
+      if (!live.count(pid)) missing.push_back({pid, p.info.start_time});
+    for (pid_t pid : listed)
+      if (!tree_.process(pid) && !kernel_threads_.count(pid)) unknown.push_back(pid);
+  }
+  // A kernel thread's number freed and taken by a process is a fork the
+  // connector reported; forget numbers no longer listed all the same.
+  std::erase_if(kernel_threads_, [&](const auto& kv) { return !live.count(kv.first); });
+  std::vector<Known> gone;
+  for (const auto& k : missing) {
+    auto st = proc_.stat(k.pid);
+    if (!st || st->gone() || st->start_time != k.start_time) gone.push_back(k);
+  }
+  std::vector<ProcessInfo> found;
+  for (pid_t pid : unknown) {
+    auto st = proc_.stat(pid);
+    if (!st || st->gone()) continue;
+    if (st->kernel_thread()) {
+      kernel_threads_.emplace(pid, st->start_time);
+      continue;
+    }
+    if (auto ids = proc_.ids(pid)) found.push_back(info_from(*st, ids->uid, ids->gid));
+  }
+  if (gone.empty() && found.empty()) return;
+  log()->info("the safety net found {} process(es) gone and {} new that no event reported",
+              gone.size(), found.size());
+  std::unique_lock lock(mu_);
+  for (const auto& k : gone)
+    if (still_same(tree_, k.pid, k.start_time)) tree_.process_gone(k.pid);
+  for (const auto& info : found) tree_.process_found(info);
+  flush_();
+}
+
+void Watcher::check_nice() {
+  struct Member {
+    pid_t pid;
+    std::uint64_t start_time;
+    int nice;
+  };
+  std::vector<Member> members;
+  {
+    std::shared_lock lock(mu_);
+    for (GroupId id : tree_.group_ids()) {
+      if (id == kHostGroup) continue;
+      for (pid_t pid : tree_.group(id)->procs) {
+        const Process* p = tree_.process(pid);
+        if (p) members.push_back({pid, p->info.start_time, p->info.nice});
+      }
     }
   }
-  stats_.publish(std::move(proc_pct), std::move(group_pct));
-  last_proc_.swap(next_proc);
-  last_group_.swap(next_group);
-  last_time_ = now;
+  std::vector<Member> changed;
+  for (const auto& m : members) {
+    auto n = proc_.nice(m.pid);
+    if (n && *n != m.nice) changed.push_back({m.pid, m.start_time, *n});
+  }
+  if (changed.empty()) return;
+  // getpriority(2) does not say which process holds the number: a change
+  // is applied only when /proc says it is still the one we know.
+  std::vector<Member> confirmed;
+  for (const auto& c : changed)
+    if (auto st = proc_.stat(c.pid); st && st->start_time == c.start_time)
+      confirmed.push_back({c.pid, c.start_time, st->nice});
+  std::unique_lock lock(mu_);
+  for (const auto& c : confirmed)
+    if (still_same(tree_, c.pid, c.start_time)) tree_.process_reniced(c.pid, c.nice);
+  flush_();
+}
+
+std::chrono::steady_clock::time_point Watcher::sample(unsigned tiers,
+                                                      std::chrono::steady_clock::time_point now) {
+  using Clock = std::chrono::steady_clock;
+  // A tier whose lease ran out starts afresh when read again.
+  if (!(tiers & kGroupTier)) last_group_.clear();
+  if (!(tiers & kProcessTier)) last_proc_.clear();
+  started_ &= tiers;
+  // Within a millisecond of due counts as due: the wait wakes a little
+  // early or late.
+  const auto slack = std::chrono::milliseconds(2);
+  auto due = [&](StatsTier t, int slot) {
+    return (tiers & t) && (!(started_ & t) || now - last_time_[slot] + slack >= window_);
+  };
+  auto elapsed_usec = [&](int slot) {
+    return static_cast<double>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now - last_time_[slot]).count());
+  };
+  unsigned published = 0;
+  std::unordered_map<GroupId, double> group_pct;
+  std::unordered_map<pid_t, double> proc_pct;
+
+  if (due(kGroupTier, 0)) {
+    std::unordered_map<GroupId, std::uint64_t> next;
+    {
+      std::shared_lock lock(mu_);
+      for (GroupId id : tree_.group_ids())
+        next.emplace(id, tree_.backend().group_usage(tree_.path_of(id)).usage_usec);
+    }
+    if (started_ & kGroupTier) {
+      double el = elapsed_usec(0);
+      for (const auto& [id, usage] : next) {
+        auto prev = last_group_.find(id);
+        if (el > 0 && prev != last_group_.end() && usage >= prev->second)
+          group_pct[id] = 100.0 * static_cast<double>(usage - prev->second) / el;
+      }
+      published |= kGroupTier;
+    }
+    last_group_.swap(next);
+    last_time_[0] = now;
+    started_ |= kGroupTier;
+  }
+
+  if (due(kProcessTier, 1)) {
+    std::vector<std::pair<pid_t, std::uint64_t>> procs;
+    {
+      std::shared_lock lock(mu_);
+      procs.reserve(tree_.processes().size());
+      for (const auto& [pid, p] : tree_.processes()) procs.emplace_back(pid, p.info.start_time);
+    }
+    std::unordered_map<pid_t, Sample> next;
+    next.reserve(procs.size());
+    for (const auto& [pid, start] : procs) {
+      auto st = proc_.stat(pid);
+      if (!st || st->gone() || st->start_time != start) continue;  // the events thread's
+      next.emplace(pid, Sample{start, ticks_to_usec(st->utime_ticks + st->stime_ticks)});
+    }
+    if (started_ & kProcessTier) {
+      double el = elapsed_usec(1);
+      for (const auto& [pid, s] : next) {
+        auto prev = last_proc_.find(pid);
+        if (el > 0 && prev != last_proc_.end() && prev->second.start_time == s.start_time &&
+            s.cpu_usec >= prev->second.cpu_usec)
+          proc_pct[pid] = 100.0 * static_cast<double>(s.cpu_usec - prev->second.cpu_usec) / el;
+      }
+      published |= kProcessTier;
+    }
+    last_proc_.swap(next);
+    last_time_[1] = now;
+    started_ |= kProcessTier;
+  }
+  if (published) stats_.publish(published, std::move(proc_pct), std::move(group_pct));
+
+  auto next_due = Clock::time_point::max();
+  if (started_ & kGroupTier) next_due = std::min(next_due, last_time_[0] + window_);
+  if (started_ & kProcessTier) next_due = std::min(next_due, last_time_[1] + window_);
+  return next_due;
 }
 
 }  // namespace fsched

@@ -1,7 +1,15 @@
-// Keeps the tree true to the kernel: one thread follows process events
-// (fork inheritance, exits) as they happen, another rescans /proc once a
-// sampling window to catch what events missed and to measure each
-// process's and group's CPU share.
+// Keeps the tree true to the kernel at a cost that does not grow with the
+// machine's process count while nothing happens:
+//
+// * the events thread follows the proc connector (fork inheritance, exec,
+//   exit, uid changes) as they happen;
+// * the sampler thread measures CPU shares only for the tiers someone is
+//   reading (StatsBook), checks the nice level of the processes in guest
+//   groups once a window (one getpriority(2) each: nice has no event), and
+//   every `net_windows` windows compares the pid list of /proc with the
+//   tree (a directory read, no per-process file) to catch what an event
+//   lost. An overrun of the connector's socket, or no connector at all,
+//   brings back the full rescan of every /proc/<pid>/stat.
 #pragma once
 
 #include <sys/types.h>
@@ -29,7 +37,7 @@ class Watcher {
   // `mu` guards `tree` (shared to look, exclusive to change); `flush`
   // hands the tree's pending entry changes on, called with `mu` exclusive.
   Watcher(Tree& tree, std::shared_mutex& mu, StatsBook& stats, std::function<void()> flush,
-          std::chrono::milliseconds window, ProcSource& proc = proc_fs());
+          std::chrono::milliseconds window, ProcSource& proc = proc_fs(), int net_windows = 60);
   ~Watcher() { stop(); }
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;
@@ -40,7 +48,17 @@ class Watcher {
   // One pass of each thread's work; public for unit tests, which run them
   // without the threads.
   void handle_events(const std::vector<ProcEvent>& events);
+  // Every /proc/<pid>/stat against the tree: after an overrun, or each
+  // window where there is no connector.
   void rescan();
+  // The pid list of /proc against the tree.
+  void safety_net();
+  // The nice level of every process in a guest group.
+  void check_nice();
+  // Measures the leased `tiers` whose window is due at `now`; publishes a
+  // tier that was already started. Returns when the next one is due.
+  std::chrono::steady_clock::time_point sample(unsigned tiers,
+                                               std::chrono::steady_clock::time_point now);
 
  private:
   void events_loop();
@@ -52,6 +70,7 @@ class Watcher {
   std::function<void()> flush_;
   ProcSource& proc_;
   std::chrono::milliseconds window_;
+  int net_windows_;
   std::optional<ProcConnector> connector_;
   UniqueFd wake_;  // eventfd: stop() wakes both loops
   std::atomic<bool> stopping_{false};
@@ -64,9 +83,12 @@ class Watcher {
     std::uint64_t start_time = 0;
     std::uint64_t cpu_usec = 0;
   };
+  unsigned started_ = 0;  // tiers with a first sample taken
   std::unordered_map<pid_t, Sample> last_proc_;
   std::unordered_map<GroupId, std::uint64_t> last_group_;
-  std::chrono::steady_clock::time_point last_time_{};
+  std::chrono::steady_clock::time_point last_time_[2]{};  // per tier
+  // Pids the safety net found to be kernel threads: not probed again.
+  std::unordered_map<pid_t, std::uint64_t> kernel_threads_;
 };
 
 }  // namespace fsched

@@ -69,7 +69,7 @@ TEST_CASE_METHOD(TreeFixture, "group files render", "[nodes]") {
   REQUIRE(tree.move_process(100, g, root) == 0);
   backend.usage[{"g"}] = Usage{5000, 4000, 1000};
   StatsBook stats;
-  stats.publish({}, {{g, 42.5}});
+  stats.publish(kGroupTier, {}, {{g, 42.5}});
   auto text = [&](GroupFile f) {
     return *render(tree, backend, stats,
                    Node{NodeKind::group_file, g, static_cast<std::uint8_t>(f)});

@@ -17,8 +17,16 @@ TEST_CASE("check_access: owner, group (supplementary too), other", "[perm]") {
   CHECK(check_access(S_IFDIR | 0700, 9000, 0, W_OK | X_OK, u) == 0);
   CHECK(check_access(S_IFDIR | 0070, 9000, 9000, R_OK, u) == EACCES);  // owner bits win
   CHECK(check_access(S_IFDIR | 0070, 0, 500, W_OK, u) == EACCES);
-  u.groups = {500};
-  CHECK(check_access(S_IFDIR | 0070, 0, 500, W_OK, u) == 0);
+  int loads = 0;
+  Cred v{9000, 9000, 1, [&] {
+           ++loads;
+           return std::vector<gid_t>{500};
+         }};
+  CHECK(check_access(S_IFDIR | 0700, 9000, 500, W_OK, v) == 0);
+  CHECK(loads == 0);  // the owner's bits decided: the groups were never read
+  CHECK(check_access(S_IFDIR | 0070, 0, 500, W_OK, v) == 0);
+  CHECK(check_access(S_IFDIR | 0070, 0, 500, R_OK, v) == 0);
+  CHECK(loads == 1);  // read once, then kept
   CHECK(check_access(S_IFDIR | 0007, 0, 0, R_OK | X_OK, u) == 0);
   Cred root{0, 0, 1, {}};
   CHECK(check_access(S_IFREG | 0444, 9000, 9000, W_OK, root) == 0);
@@ -54,7 +62,7 @@ TEST_CASE_METHOD(TreeFixture, "a group's own mode decides who may work inside", 
   // Group bits, reached through a supplementary group.
   REQUIRE(tree.chmod_group(g, 0770, user) == 0);
   REQUIRE(tree.chown_group(g, 9000, 4242, root) == 0);
-  Cred member{9001, 9001, 3, {4242}};
+  Cred member{9001, 9001, 3, [] { return std::vector<gid_t>{4242}; }};
   CHECK(tree.make_group(g, "team", 0755, other, &id) == EACCES);
   CHECK(tree.make_group(g, "team", 0755, member, &id) == 0);
 }
@@ -79,7 +87,7 @@ TEST_CASE_METHOD(TreeFixture, "chmod by the owner, chown by root only", "[perm]"
   CHECK(tree.chown_group(g, 9001, static_cast<gid_t>(-1), user) == EPERM);
   CHECK(tree.chown_group(g, 9001, static_cast<gid_t>(-1), other) == EPERM);
   CHECK(tree.chown_group(g, static_cast<uid_t>(-1), 4242, user) == EPERM);  // not a member
-  Cred member{9000, 9000, 2, {4242}};
+  Cred member{9000, 9000, 2, [] { return std::vector<gid_t>{4242}; }};
   CHECK(tree.chown_group(g, static_cast<uid_t>(-1), 4242, member) == 0);
   REQUIRE(tree.chown_group(g, 9001, static_cast<gid_t>(-1), root) == 0);
   CHECK(tree.group(g)->settings.uid == 9001);

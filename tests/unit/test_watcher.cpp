@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <thread>
 #include <shared_mutex>
 
 #include "stats_book.hpp"
@@ -30,9 +31,18 @@ class FakeSource : public ProcSource {
   }
   std::optional<ProcStat> stat(pid_t pid) override {
     note();
+    if (pid == 2) {  // kthreadd
+      ProcStat st;
+      st.pid = 2;
+      st.state = 'S';
+      st.flags = 0x00200000;  // PF_KTHREAD
+      return st;
+    }
     auto it = proc_.outside.find(pid);
     if (it == proc_.outside.end()) return std::nullopt;
-    return stat_of(it->second);
+    auto st = stat_of(it->second);
+    if (auto t = ticks.find(pid); t != ticks.end()) st.utime_ticks = t->second;
+    return st;
   }
   std::optional<ProcIds> ids(pid_t pid) override {
     note();
@@ -40,9 +50,24 @@ class FakeSource : public ProcSource {
     if (it == proc_.outside.end()) return std::nullopt;
     return ProcIds{it->second.uid, it->second.gid};
   }
+  std::vector<pid_t> pids() override {
+    ++listings;
+    std::vector<pid_t> out{2};  // a kernel thread
+    for (const auto& [pid, info] : proc_.outside) out.push_back(pid);
+    return out;
+  }
+  std::optional<int> nice(pid_t pid) override {
+    ++nice_reads;
+    auto it = proc_.outside.find(pid);
+    if (it == proc_.outside.end()) return std::nullopt;
+    return it->second.nice;
+  }
 
   int reads = 0;
   int reads_under_exclusive_lock = 0;
+  int listings = 0;
+  int nice_reads = 0;
+  std::map<pid_t, std::uint64_t> ticks;  // CPU time, in clock ticks
 
  private:
   static ProcStat stat_of(const ProcessInfo& info) {
@@ -132,5 +157,101 @@ TEST_CASE_METHOD(WatcherFixture, "an exit and a fork of the same pid in one batc
   REQUIRE(tree.process(102));
   CHECK(tree.process(102)->info.start_time == 5);
   CHECK(tree.process(102)->info.uid == 9000);
+  CHECK(source.reads_under_exclusive_lock == 0);
+}
+
+TEST_CASE_METHOD(WatcherFixture, "the safety net finds what events lost from the pid list alone",
+                 "[watcher]") {
+  GroupId g = mk(kHostGroup, "g");
+  REQUIRE(tree.move_process(101, g, root) == 0);
+  outside.erase(102);              // exited, its exit event lost
+  outside[103] = info(103, 9000);  // forked, its fork event lost
+  outside[101].nice = 5;           // reniced: not the net's business
+  int reads_before = source.reads;
+  watcher.safety_net();
+  CHECK_FALSE(tree.process(102));
+  REQUIRE(tree.process(103));
+  CHECK(tree.process(103)->info.uid == 9000);
+  CHECK(tree.process(101)->info.nice == 0);
+  CHECK_FALSE(tree.process(2));  // the kernel thread
+  CHECK(source.listings == 1);
+  // Only the differences were read: 102 (gone?), 103 (new), 2 (what is it?),
+  // each a stat and the new one's ids.
+  CHECK(source.reads - reads_before == 4);
+  // The kernel thread is remembered, nothing else differs: no more reads.
+  reads_before = source.reads;
+  watcher.safety_net();
+  CHECK(source.reads == reads_before);
+  CHECK(source.reads_under_exclusive_lock == 0);
+}
+
+TEST_CASE_METHOD(WatcherFixture, "nice levels are polled for guest-group members only",
+                 "[watcher]") {
+  GroupId g = mk(kHostGroup, "g");
+  REQUIRE(tree.move_process(101, g, root) == 0);
+  outside[101].nice = 7;
+  outside[100].nice = 3;  // in 0: read when it is moved, not before
+  watcher.check_nice();
+  CHECK(source.nice_reads == 1);
+  CHECK(tree.process(101)->info.nice == 7);
+  CHECK(backend.nice[101] == 7);
+  CHECK(tree.process(100)->info.nice == 0);
+  REQUIRE(tree.move_process(100, g, root) == 0);
+  CHECK(tree.process(100)->info.nice == 3);
+  CHECK(backend.nice[100] == 3);
+  CHECK(source.reads_under_exclusive_lock == 0);
+}
+
+TEST_CASE_METHOD(WatcherFixture, "an exec event reads the nice level `nice -n` set before it",
+                 "[watcher]") {
+  GroupId g = mk(kHostGroup, "g");
+  REQUIRE(tree.move_process(101, g, root) == 0);
+  outside[101].nice = 10;
+  watcher.handle_events({{ProcEvent::Kind::exec, 101, 101, 0}});
+  CHECK(tree.process(101)->info.nice == 10);
+  CHECK(backend.nice[101] == 10);
+}
+
+TEST_CASE_METHOD(WatcherFixture, "shares are measured only for leased tiers, over real windows",
+                 "[watcher][stats]") {
+  using namespace std::chrono_literals;
+  GroupId g = mk(kHostGroup, "g");
+  REQUIRE(tree.move_process(101, g, root) == 0);
+  auto t0 = std::chrono::steady_clock::now();
+  // Nobody reads: nothing is measured, /proc is not read.
+  int reads_before = source.reads;
+  watcher.sample(stats.leased(t0), t0);
+  CHECK(source.reads == reads_before);
+
+  // A reader of a group's stats waits for one window of the group tier.
+  backend.usage[{"g"}] = Usage{1'000'000, 0, 0};
+  auto reader = std::async(std::launch::async, [&] {
+    stats.await(kGroupTier, 5s);
+    return stats.group_pct(g);
+  });
+  while (!(stats.leased(std::chrono::steady_clock::now()) & kGroupTier))
+    std::this_thread::sleep_for(1ms);
+  auto t1 = std::chrono::steady_clock::now();
+  auto due = watcher.sample(kGroupTier, t1);  // starts the window
+  CHECK(due == t1 + 1000ms);
+  CHECK(source.reads == reads_before);  // groups cost no /proc read
+  backend.usage[{"g"}] = Usage{1'250'000, 0, 0};
+  watcher.sample(kGroupTier, t1 + 1000ms);
+  CHECK(reader.get() == Approx(25.0));
+  CHECK(stats.waits() == 1);
+
+  // The process tier: one /proc read per process in the tree.
+  source.ticks[101] = 100;
+  watcher.sample(kProcessTier, t1 + 1000ms);
+  source.ticks[101] = 150;  // 50 ticks = 0.5 s
+  watcher.sample(kProcessTier, t1 + 2000ms);
+  CHECK(stats.process_pct(101) == Approx(50.0));
+  CHECK(stats.process_pct(100) == 0.0);
+
+  // A lease that ran out drops the figures: the next reader waits afresh.
+  stats.set_lease(10ms);
+  std::this_thread::sleep_for(20ms);
+  CHECK(stats.leased(std::chrono::steady_clock::now()) == 0);
+  CHECK(stats.group_pct(g) == 0.0);
   CHECK(source.reads_under_exclusive_lock == 0);
 }

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one queue every task waits in (FSCHED_FAIR_DSQ), as seen from one
+ * CPU: its head for that CPU, which dispatch() compares with the task that
+ * just ran, and wakeup preemption, which enqueue() asks for.
+ *
+ * Wakeup preemption (cpu form). Without it a task that wakes owed CPU,
+ * with every CPU busy, waits until the running task's slice ends: half a
+ * slice on average, a whole one at worst, where the fair class runs it
+ * within a millisecond or two. So a waking task that found no idle CPU
+ * looks at the task running on the CPU it was placed on, and if that
+ * task's vtime is more than preempt_gran_ns ahead of its own and no
+ * waiting task that may run there is behind it, goes to that CPU's local
+ * queue with SCX_ENQ_PREEMPT: the running task is charged in stopping()
+ * and queued again by its vtime. (The kernel reschedules that CPU from
+ * within the insert, under the runqueue lock enqueue holds; a
+ * scx_bpf_kick_cpu() would be bounced through an irq_work.) The granularity
+ * (a quarter slice of vtime) keeps tasks that take turns, such as the two
+ * ends of a pipe, from preempting each other at every wakeup: their vtimes
+ * stay within it. It can only bring a task forward to where its vtime
+ * already puts it, so shares are unchanged. Cost: one read of a CPU's
+ * current task per wakeup that found no idle CPU, a look at the head of
+ * the queue when it is far ahead, and an IPI when it preempts. Only the
+ * placed CPU is looked at: a wakeup does not scan the machine. (Needs
+ * scx_bpf_cpu_curr, 6.18 on; without it wakers wait as before.)
+ */
+#pragma once
+
+/* How many queued tasks dispatch() looks at to find the first one that may
+ * run on this CPU; beyond that, the kernel's own search decides. */
+#define PEEK_MAX 32
+
+/* The lowest vtime in the queue among the first PEEK_MAX tasks that may
+ * run on `cpu`; (u64)-1 when none may. *seen is how many were looked at. */
+static u64 queue_head(s32 cpu, u32 *seen)
+{
+	struct task_struct *p;
+
+	*seen = 0;
+	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			return p->scx.dsq_vtime;
+		if (++*seen >= PEEK_MAX)
+			break;
+	}
+	return (u64)-1;
+}
+
+#ifndef FSCHED_CID_FORM
+/* Whether waking @p, at @vtime, should take its CPU from the task running
+ * there at once (see "Wakeup preemption" at the top). */
+static bool wakeup_preempts(struct task_struct *p, u64 vtime)
+{
+	struct task_struct *curr;
+	s32 cpu = scx_bpf_task_cpu(p);
+	u32 seen;
+
+	if (!preempt_gran_ns || !bpf_ksym_exists(scx_bpf_cpu_curr))
+		return false;
+	curr = scx_bpf_cpu_curr(cpu);
+	/* An idle CPU's current task is its idle task: select_cpu found the
+	 * CPU busy, so it is about to look at the queue anyway. */
+	if (!curr || curr == p || !curr->pid)
+		return false;
+	if (curr->scx.dsq_vtime <= vtime + preempt_gran_ns) {
+		stat_inc(FSCHED_STAT_WAKE_CLOSE);
+		return false;
+	}
+	/* Only where its vtime puts it: first among those waiting. */
+	if (vtime <= queue_head(cpu, &seen))
+		return true;
+	stat_inc(FSCHED_STAT_WAKE_QUEUED);
+	return false;
+}
+#endif
+
