@@ -34,7 +34,9 @@ struct fsched_exit_info exit_info;
 
 struct cg_node {
 	struct bpf_spin_lock lock;
-	u32 nr_runnable; /* runnable tasks in the subtree (lock) */
+	s32 nr_active;   /* runnable tasks here + active children (lock);
+			  * < 0 for a moment when a child's two changes of
+			  * state reach it out of order */
 	u32 contrib;     /* load added to the parent's sum while active (lock) */
 	u32 weight;      /* cpu.weight, 1..10000 */
 	u32 idle;        /* cpu.idle */
@@ -49,8 +51,11 @@ struct {
 	__type(value, struct cg_node);
 } cg_nodes SEC(".maps");
 
+/* Per CPU: every charge adds to each ancestor's entry, and a shared one
+ * would bounce the root's cache line between all CPUs at every tick. The
+ * loader sums the CPUs' values when the daemon reads one. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, u64);
 	__type(value, struct fsched_cg_runtime);
@@ -190,8 +195,13 @@ static u64 cgroup_id(const struct cgroup *cgrp)
 }
 
 /* A task with `load` became runnable in cgroup `cgid` (delta > 0) or
- * stopped being so (delta < 0). Cgroups that turn active or inactive add or
- * remove their own load at their parent's, up to the root. */
+ * stopped being so (delta < 0). A cgroup that turns active or inactive
+ * adds or removes its own load at its parent's and counts there as one
+ * active child; the walk stops at the first cgroup whose state did not
+ * change, so a wakeup in a busy subtree takes one lock, not one per level,
+ * and the root's lock is taken only when a top-level group turns active or
+ * idle. Counts are signed: two changes of a child's state made on two CPUs
+ * may reach its parent in either order, and each count ends right. */
 static void account(u64 cgid, s64 load, int delta)
 {
 	struct cg_node *n = bpf_map_lookup_elem(&cg_nodes, &cgid);
@@ -206,30 +216,29 @@ static void account(u64 cgid, s64 load, int delta)
 	bpf_for(i, 0, FSCHED_MAX_LEVELS) {
 		struct cg_node *parent;
 		s64 change = 0;
+		bool was;
 		u64 pid;
 
 		bpf_spin_lock(&n->lock);
-		if (delta > 0) {
-			if (n->nr_runnable++ == 0) {
-				n->contrib = node_load(n);
-				change = n->contrib;
-			}
-		} else if (n->nr_runnable > 0) {
-			if (--n->nr_runnable == 0) {
-				change = -(s64)n->contrib;
-				n->contrib = 0;
-			}
+		was = n->nr_active > 0;
+		n->nr_active += delta > 0 ? 1 : -1;
+		if (!was && n->nr_active > 0) {
+			n->contrib = node_load(n);
+			change = n->contrib;
+		} else if (was && n->nr_active <= 0) {
+			change = -(s64)n->contrib;
+			n->contrib = 0;
 		}
 		pid = n->parent;
 		bpf_spin_unlock(&n->lock);
 
-		if (!pid)
+		if (!change || !pid)
 			return;
 		parent = bpf_map_lookup_elem(&cg_nodes, &pid);
 		if (!parent)
 			return;
-		if (change)
-			__sync_fetch_and_add(&parent->sum, change);
+		__sync_fetch_and_add(&parent->sum, change);
+		delta = change > 0 ? 1 : -1;
 		n = parent;
 	}
 	stat_inc(FSCHED_STAT_DEPTH_CUT);
@@ -253,7 +262,7 @@ static __attribute__((unused)) void reweigh(struct cgroup *cgrp, u32 weight, int
 		n->weight = weight;
 	if (idle >= 0)
 		n->idle = idle;
-	if (n->nr_runnable) {
+	if (n->nr_active > 0) {
 		u32 load = node_load(n);
 		change = (s64)load - n->contrib;
 		n->contrib = load;
@@ -306,9 +315,9 @@ static u64 charge_up(u64 cgid, u64 ns, u64 hw, u64 share_from)
 		u64 pid = n->parent;
 		u32 own;
 
-		rt = bpf_map_lookup_elem(&cg_runtime, &cgid);
+		rt = bpf_map_lookup_elem(&cg_runtime, &cgid); /* this CPU's */
 		if (rt && ns)
-			__sync_fetch_and_add(&rt->runtime_ns, ns);
+			rt->runtime_ns += ns;
 		if (cgid == share_from)
 			sharing = true;
 		if (!pid)

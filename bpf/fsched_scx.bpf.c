@@ -62,7 +62,7 @@
  * so they cannot drift, and if this scheduler is ejected the fair class
  * goes on enforcing the same tree. See docs/design.md.
  *
- * Locking: a cgroup node's nr_runnable and contrib change together under
+ * Locking: a cgroup node's nr_active and contrib change together under
  * its spin lock; `sum` and `runtime_ns` are atomics. A task's context is
  * touched only under its runqueue's lock (runnable, quiescent, set_weight,
  * running, stopping, tick), so it needs none.

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <vector>
 
 #include "fsched_scx.h"
 #include "fsched_host.skel.h"
@@ -198,11 +199,17 @@ class LoadedScheduler final : public Scheduler::Impl {
     return info;
   }
 
+  // cg_runtime is per CPU: the sum of every possible CPU's value.
   std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const override {
-    fsched_cg_runtime rt{};
-    if (bpf_map__lookup_elem(skel_->maps.cg_runtime, &id, sizeof id, &rt, sizeof rt, 0) != 0)
+    static const int ncpus = libbpf_num_possible_cpus();
+    if (ncpus <= 0) return std::nullopt;
+    std::vector<fsched_cg_runtime> rt(static_cast<std::size_t>(ncpus));
+    if (bpf_map__lookup_elem(skel_->maps.cg_runtime, &id, sizeof id, rt.data(),
+                             rt.size() * sizeof rt[0], 0) != 0)
       return std::nullopt;
-    return rt.runtime_ns;
+    std::uint64_t ns = 0;
+    for (const auto& r : rt) ns += r.runtime_ns;
+    return ns;
   }
 
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const override {
