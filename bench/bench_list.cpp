@@ -1,5 +1,5 @@
-// Listing 0/ with N extra sleeping processes against listing /proc, and the
-// daemon's CPU while those processes just sleep.
+// Listing 0/ with N extra sleeping processes against listing /proc. (What
+// the daemon costs while they sleep: bench_idle.)
 #include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,7 +13,6 @@
 
 #include "harness.hpp"
 #include "percentiles.hpp"
-#include "proc_stat.hpp"
 
 using Clock = std::chrono::steady_clock;
 
@@ -25,16 +24,6 @@ static double list_us(const std::string& dir, std::size_t* count) {
   ::closedir(d);
   *count = n;
   return std::chrono::duration<double, std::micro>(Clock::now() - t).count();
-}
-
-static pid_t daemon_pid(const std::string& mnt) {
-  for (const auto& e : it::list("/proc")) {
-    if (e.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = it::read_file("/proc/" + e + "/cmdline");
-    if (cmd.find("fschedfs") != std::string::npos && cmd.find(mnt) != std::string::npos)
-      return std::stoi(e);
-  }
-  return -1;
 }
 
 int main(int argc, char** argv) {
@@ -74,25 +63,6 @@ int main(int argc, char** argv) {
               percentile(proc_us, 99));
   std::printf("ratio     p50 %8.2f\n", percentile(tree_us, 50) / percentile(proc_us, 50));
 
-  pid_t dp = daemon_pid(d.mnt());
-  if (dp > 0) {
-    auto cpu = [&] {
-      auto st = fsched::read_proc_stat(dp);
-      return st ? fsched::ticks_to_usec(st->utime_ticks + st->stime_ticks) : 0;
-    };
-    auto before = cpu();
-    auto t = Clock::now();
-    std::this_thread::sleep_for(std::chrono::seconds(10));
-    double wall = std::chrono::duration<double>(Clock::now() - t).count();
-    std::printf(
-        "daemon CPU while idle with %d extra processes: %.2f%% of one CPU (%.0f ms over %.0f s)\n",
-        extra, 100.0 * static_cast<double>(cpu() - before) / (wall * 1e6),
-        static_cast<double>(cpu() - before) / 1e3, wall);
-    auto rss = it::read_file("/proc/" + std::to_string(dp) + "/status");
-    auto pos = rss.find("VmRSS:");
-    if (pos != std::string::npos)
-      std::printf("daemon %s", rss.substr(pos, rss.find('\n', pos) - pos + 1).c_str());
-  }
   for (pid_t p : sleepers) ::kill(p, SIGKILL);
   for (pid_t p : sleepers) ::waitpid(p, nullptr, 0);
   return 0;

@@ -141,6 +141,7 @@ struct Scheduler::Impl {
   virtual std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const = 0;
   virtual std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const = 0;
   virtual std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id) = 0;
+  virtual int link_fd() const = 0;
 };
 
 namespace {
@@ -186,6 +187,7 @@ class LoadedScheduler final : public Scheduler::Impl {
   }
 
   Form form() const override { return SkelOps<Skel>::form; }
+  int link_fd() const override { return link_ ? bpf_link__fd(link_.get()) : -1; }
 
   std::optional<ExitInfo> exited() const override {
     auto& x = skel_->bss->exit_info;
@@ -272,6 +274,7 @@ Result<std::unique_ptr<Scheduler>> Scheduler::load(const Knobs& knobs,
 }
 
 Form Scheduler::form() const { return impl_->form(); }
+int Scheduler::link_fd() const { return impl_->link_fd(); }
 std::optional<ExitInfo> Scheduler::exited() const { return impl_->exited(); }
 std::optional<std::uint64_t> Scheduler::cgroup_runtime_ns(std::uint64_t id) const {
   return impl_->cgroup_runtime_ns(id);

@@ -69,6 +69,10 @@ class Scheduler {
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const;
   // How the guest on a cgroup ended, once (the record is consumed).
   std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id);
+  // The struct_ops link's fd: poll(2) reports POLLHUP on it once the
+  // kernel has ejected the scheduler (6.10 on), so a watcher need not wake
+  // to ask.
+  int link_fd() const;
 
   struct Impl;
 

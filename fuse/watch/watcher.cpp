@@ -78,6 +78,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   std::vector<Exit> exits;
   std::vector<std::pair<pid_t, ProcIds>> owners;
   std::vector<std::pair<pid_t, ProcStat>> execs;
+  std::vector<pid_t> exec_pids;
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
@@ -85,9 +86,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         stats_.wake();
         break;
       case ProcEvent::Kind::exec:
-        // `nice -n 5 cmd` sets the level between fork and exec: the fork
-        // event read the old one.
-        if (auto st = proc_.stat(e.tgid)) execs.emplace_back(e.tgid, *st);
+        exec_pids.push_back(e.tgid);
         break;
       case ProcEvent::Kind::fork:
         if (e.pid != e.tgid) break;  // a new thread, not a new process
@@ -103,6 +102,21 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         if (auto ids = proc_.ids(e.pid)) owners.emplace_back(e.pid, *ids);
         break;
     }
+  }
+  // `nice -n 5 cmd` sets the level between fork and exec, after the fork
+  // event read it. Only a guest group's member is weighed by it (a process
+  // in 0 has it read when it moves), so only those are read again: a
+  // machine that execs thousands of times a second costs a look each.
+  if (!exec_pids.empty()) {
+    {
+      std::shared_lock lock(mu_);
+      std::erase_if(exec_pids, [&](pid_t pid) {
+        const Process* p = tree_.process(pid);
+        return !p || p->group == kHostGroup;
+      });
+    }
+    for (pid_t pid : exec_pids)
+      if (auto st = proc_.stat(pid)) execs.emplace_back(pid, *st);
   }
   if (forks.empty() && exits.empty() && owners.empty() && execs.empty()) return;
   std::unique_lock lock(mu_);
@@ -151,6 +165,23 @@ bool still_same(const Tree& tree, pid_t pid, std::uint64_t start_time) {
   const Process* p = tree.process(pid);
   return p && p->info.start_time == start_time;
 }
+
+struct Known {
+  pid_t pid;
+  std::uint64_t start_time;
+};
+
+// Of the tree's processes a listing did not show, those /proc confirms
+// gone. The listing is older than the tree: a process the events thread
+// added since then is missing from it without being gone.
+std::vector<Known> confirm_gone(const std::vector<Known>& missing, ProcSource& proc) {
+  std::vector<Known> gone;
+  for (const auto& k : missing) {
+    auto st = proc.stat(k.pid);
+    if (!st || st->gone() || st->start_time != k.start_time) gone.push_back(k);
+  }
+  return gone;
+}
 }  // namespace
 
 void Watcher::rescan() {
@@ -159,10 +190,6 @@ void Watcher::rescan() {
   // Where the listing and the tree disagree, found under the shared lock,
   // checked against /proc with no lock held, applied under the exclusive
   // lock only if the tree still holds what was checked.
-  struct Known {
-    pid_t pid;
-    std::uint64_t start_time;
-  };
   std::vector<Known> missing;  // in the tree, not so in the listing
   std::vector<pid_t> unknown;  // listed, not in the tree (or as another process)
   std::vector<Known> reniced;
@@ -180,13 +207,7 @@ void Watcher::rescan() {
       if (!p || p->info.start_time != st.start_time) unknown.push_back(pid);
     }
   }
-  std::vector<Known> gone;
-  for (const auto& k : missing) {
-    // The listing is older than the tree: a process the events thread
-    // added since then is missing from it without being gone.
-    auto st = proc_.stat(k.pid);
-    if (!st || st->gone() || st->start_time != k.start_time) gone.push_back(k);
-  }
+  std::vector<Known> gone = confirm_gone(missing, proc_);
   std::vector<ProcessInfo> found;
   for (pid_t pid : unknown) {
     const ProcStat& st = live.at(pid);
@@ -205,10 +226,6 @@ void Watcher::rescan() {
 void Watcher::safety_net() {
   auto listed = proc_.pids();
   std::unordered_set<pid_t> live(listed.begin(), listed.end());
-  struct Known {
-    pid_t pid;
-    std::uint64_t start_time;
-  };
   std::vector<Known> missing;
   std::vector<pid_t> unknown;
   {
@@ -221,11 +238,7 @@ void Watcher::safety_net() {
   // A kernel thread's number freed and taken by a process is a fork the
   // connector reported; forget numbers no longer listed all the same.
   std::erase_if(kernel_threads_, [&](const auto& kv) { return !live.count(kv.first); });
-  std::vector<Known> gone;
-  for (const auto& k : missing) {
-    auto st = proc_.stat(k.pid);
-    if (!st || st->gone() || st->start_time != k.start_time) gone.push_back(k);
-  }
+  std::vector<Known> gone = confirm_gone(missing, proc_);
   std::vector<ProcessInfo> found;
   for (pid_t pid : unknown) {
     auto st = proc_.stat(pid);

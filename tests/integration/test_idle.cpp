@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
 #include <csignal>
 #include <sstream>
 #include <thread>
@@ -86,39 +87,41 @@ TEST_CASE("the first stats read after a quiet spell waits for one window and is 
   }
 }
 
-TEST_CASE("a group member's new nice level weighs within a window", "[idle][shares]") {
+// Hog a in 0/g/sub, hog b in 0 and 0/g made: b then competes with sub.
+struct NiceCase {
   TestRoot root;
   Hog a, b;
-  root.adopt({a.pid(), b.pid()});
-  Daemon d(root.path());
-  d.start();
-  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
-  REQUIRE(mkdir_errno(d.path("0/g/sub")) == 0);
-  REQUIRE(write_file(d.path("0/g/tasks"), s(b.pid())) == 0);
-  REQUIRE(write_file(d.path("0/g/sub/tasks"), s(a.pid())) == 0);
-  REQUIRE(::setpriority(PRIO_PROCESS, static_cast<id_t>(b.pid()), 5) == 0);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  auto sh = measure_shares({a.pid(), b.pid()}, 4.0);
-  WARN("sub (weight 100) vs a process reniced to 5 in its group: " << sh[0] << " / " << sh[1]);
-  CHECK(sh[0] == Approx(100.0 * 1024 / (1024 + 335)).margin(kTolerance));
+  std::unique_ptr<Daemon> d;
+  NiceCase() {
+    root.adopt({a.pid(), b.pid()});
+    d = std::make_unique<Daemon>(root.path());
+    d->start();
+    REQUIRE(mkdir_errno(d->path("0/g")) == 0);
+    REQUIRE(mkdir_errno(d->path("0/g/sub")) == 0);
+    REQUIRE(write_file(d->path("0/g/sub/tasks"), s(a.pid())) == 0);
+  }
+  void renice_b() { REQUIRE(::setpriority(PRIO_PROCESS, static_cast<id_t>(b.pid()), 5) == 0); }
+  void check(const char* what) {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    auto sh = measure_shares({a.pid(), b.pid()}, 4.0);
+    WARN("sub (weight 100) vs a process reniced to 5 " << what << ": " << sh[0] << " / "
+                                                       << sh[1]);
+    CHECK(sh[0] == Approx(100.0 * 1024 / (1024 + 335)).margin(kTolerance));
+  }
+};
+
+TEST_CASE("a group member's new nice level weighs within a window", "[idle][shares]") {
+  NiceCase c;
+  REQUIRE(write_file(c.d->path("0/g/tasks"), s(c.b.pid())) == 0);
+  c.renice_b();
+  c.check("in its group");
 }
 
 TEST_CASE("a process reniced while in 0 is weighed by its new level when it moves",
           "[idle][shares]") {
-  TestRoot root;
-  Hog a, b;
-  root.adopt({a.pid(), b.pid()});
-  Daemon d(root.path());
-  d.start();
-  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
-  REQUIRE(mkdir_errno(d.path("0/g/sub")) == 0);
-  REQUIRE(write_file(d.path("0/g/sub/tasks"), s(a.pid())) == 0);
+  NiceCase c;
   // Nobody polls a process in 0: the move must read the level itself.
-  REQUIRE(::setpriority(PRIO_PROCESS, static_cast<id_t>(b.pid()), 5) == 0);
-  REQUIRE(rename_errno(d.path("0/" + s(b.pid())), d.path("0/g/" + s(b.pid()))) == 0);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  auto sh = measure_shares({a.pid(), b.pid()}, 4.0);
-  WARN("sub (weight 100) vs a process reniced to 5 before its move: " << sh[0] << " / "
-                                                                        << sh[1]);
-  CHECK(sh[0] == Approx(100.0 * 1024 / (1024 + 335)).margin(kTolerance));
+  c.renice_b();
+  REQUIRE(rename_errno(c.d->path("0/" + s(c.b.pid())), c.d->path("0/g/" + s(c.b.pid()))) == 0);
+  c.check("before its move");
 }

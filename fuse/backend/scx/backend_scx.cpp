@@ -1,6 +1,9 @@
 #include "backend_scx.hpp"
 
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -72,11 +75,21 @@ ScxBackend::ScxBackend(std::unique_ptr<CgroupBackend> cg, std::string guest_dir,
     : cg_(std::move(cg)), guest_dir_(std::move(guest_dir)), knobs_(knobs) {}
 
 ScxBackend::~ScxBackend() {
+  stop_monitor();
+}
+
+void ScxBackend::nudge_monitor() {
+  if (!wake_) return;
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
+}
+
+void ScxBackend::stop_monitor() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
-  wake_.notify_all();
+  nudge_monitor();
   if (monitor_.joinable()) monitor_.join();
 }
 
@@ -92,11 +105,23 @@ Status ScxBackend::load_scheduler() {
   return Ok{};
 }
 
+// Wakes when the kernel ejects the scheduler (POLLHUP on its link) or,
+// while guests run, every 100 ms to reap those that ended (a guest's end
+// is recorded in a map, with no fd to wait on). With no guest it also
+// looks once a second, for kernels whose links cannot be polled: an idle
+// daemon should not wake ten times a second for nothing.
 void ScxBackend::monitor() {
   bool reloaded = false;
   std::unique_lock lock(mu_);
   while (!stop_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(100));
+    pollfd fds[2] = {{wake_.get(), POLLIN, 0}, {sched_ ? sched_->link_fd() : -1, 0, 0}};
+    const int timeout_ms = active_.empty() ? 1000 : 100;
+    lock.unlock();
+    if (::poll(fds, 2, timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
+      std::uint64_t n;
+      [[maybe_unused]] auto r = ::read(wake_.get(), &n, sizeof n);
+    }
+    lock.lock();
     if (stop_ || !sched_) continue;
     auto gone = sched_->exited();
     if (!gone) {
@@ -163,16 +188,12 @@ void ScxBackend::start() {
     restore_guests();
   }
   // An ejection before this point is seen at the monitor's first look.
+  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   monitor_ = std::thread([this] { monitor(); });
 }
 
 void ScxBackend::shutdown() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (monitor_.joinable()) monitor_.join();
+  stop_monitor();
   std::lock_guard lock(mu_);
   // Guests end with the host; each group's choice stays in its xattr for
   // the next daemon.

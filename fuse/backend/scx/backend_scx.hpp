@@ -24,7 +24,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
@@ -34,6 +33,7 @@
 #include "backend_cgroup.hpp"
 #include "guest_object.hpp"
 #include "scx_scheduler.hpp"
+#include "unique_fd.hpp"
 
 namespace fsched {
 
@@ -111,6 +111,8 @@ class ScxBackend : public Backend {
   ScxBackend(std::unique_ptr<CgroupBackend> cg, std::string guest_dir, scx::Knobs knobs);
   Status load_scheduler();
   void monitor();
+  void stop_monitor();
+  void nudge_monitor();
   // Guests; the caller holds mu_.
   bool hosts_guests_locked() const;
   std::string guest_file(const std::string& name) const;
@@ -132,7 +134,7 @@ class ScxBackend : public Backend {
   std::map<std::uint64_t, Activation> active_;   // mu_, by cgroup id
   std::map<GroupPath, std::string> to_restore_;  // discover() to start()
   std::uint32_t next_guest_id_ = 1;              // mu_
-  std::condition_variable wake_;
+  UniqueFd wake_;  // eventfd: stop wakes the monitor
   std::thread monitor_;
 };
 

@@ -200,6 +200,7 @@ int ScxBackend::attach_guest(const GroupPath& path, const std::string& name) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   active_[cgid] = Activation{name, path, std::move(link.value())};
+  nudge_monitor();  // it looks every 100 ms from now on
   if (cgfs::set_xattr(dir, kGuestXattr, name) != 0)
     log()->warn("guest {}: cannot note it on {} for the next daemon", name, dir);
   log()->info("guest {}: runs {}", name, shown_path(path));

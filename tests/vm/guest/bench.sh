@@ -45,3 +45,11 @@ while [ $i -lt "$wrounds" ]; do
   done
   i=$((i + 1))
 done
+
+# The daemon's cost while idle (bench/bench_idle) on both backends, v2.
+if [ -x /opt/bench_idle ]; then
+  for backend in cgroup scx; do
+    echo "idle-$backend"
+    FSCHEDFS=/opt/fschedfs FSCHED_TEST_BACKEND=$backend /opt/bench_idle ${FSCHED_IDLE_SECONDS:-5} 0 2000 | sed 's/^/  /'
+  done
+fi
