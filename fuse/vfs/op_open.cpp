@@ -33,15 +33,6 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     return EEXIST;
   if (wants_write && !writable_node(node)) return EACCES;
   int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
-  // A stats file's cpu_pct is measured only while someone reads it: the
-  // first reader in a while waits for one window, before any lock is taken.
-  if (acc != O_WRONLY) {
-    if (node.kind == NodeKind::pid_file && static_cast<PidFile>(node.sub) == PidFile::stats)
-      ctx.stats.await(kProcessTier, ctx.stats_timeout);
-    else if (node.kind == NodeKind::group_file &&
-             static_cast<GroupFile>(node.sub) == GroupFile::stats)
-      ctx.stats.await(kGroupTier, ctx.stats_timeout);
-  }
   auto handle = std::make_shared<FileHandle>();
   handle->node = node;
   handle->append = fi->flags & O_APPEND;
@@ -51,11 +42,20 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     if (int err = node_stat(ctx, node, &st)) return err;
     // The kernel checked its cached mode; this is the mode now.
     if (int e = check_access(st.st_mode, st.st_uid, st.st_gid, mask, cred_of(req))) return e;
-    if (acc != O_WRONLY) {
-      auto text = render(ctx.tree, ctx.tree.backend(), ctx.stats, node);
-      if (!text) return ENOENT;
-      handle->content = std::move(*text);
-    }
+  }
+  if (acc != O_WRONLY) {
+    // A stats file's cpu_pct is measured only while someone reads it: the
+    // first reader in a while waits for one window, with no lock held (it
+    // holds one of libfuse's worker threads; the others go on serving).
+    if (node.kind == NodeKind::pid_file && static_cast<PidFile>(node.sub) == PidFile::stats)
+      ctx.stats.await(kProcessTier, ctx.stats_timeout);
+    else if (node.kind == NodeKind::group_file &&
+             static_cast<GroupFile>(node.sub) == GroupFile::stats)
+      ctx.stats.await(kGroupTier, ctx.stats_timeout);
+    std::shared_lock lock(ctx.mu);
+    auto text = render(ctx.tree, ctx.tree.backend(), ctx.stats, node);
+    if (!text) return ENOENT;  // gone while we waited
+    handle->content = std::move(*text);
   }
   fi->fh = ctx.handles.add(std::move(handle));
   // Sizes are unknown until read, as in /proc: bypass the page cache.
