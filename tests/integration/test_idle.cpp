@@ -71,7 +71,9 @@ TEST_CASE("the first stats read after a quiet spell waits for one window and is 
   TestRoot root;
   Hog hog;  // alone on CPU 0
   root.adopt(hog.pid());
-  Daemon d(root.path(), {"window_ms=300"});
+  // Half-second windows: a lease of 5 s. (Shorter windows are noisy in the
+  // VM, where the daemon and the emulator take their share of CPU 0.)
+  Daemon d(root.path(), {"window_ms=500"});
   d.start();
   REQUIRE(mkdir_errno(d.path("0/g")) == 0);
   REQUIRE(rename_errno(d.path("0/" + s(hog.pid())), d.path("0/g/" + s(hog.pid()))) == 0);
@@ -79,11 +81,15 @@ TEST_CASE("the first stats read after a quiet spell waits for one window and is 
     double group = stat_number(read_file(d.path("0/g/stats")), "cpu_pct");
     double proc = stat_number(read_file(d.path("0/g/" + s(hog.pid()) + "/stats")), "cpu_pct");
     WARN("round " << round << ": group " << group << ", process " << proc);
-    CHECK(group == Approx(100).margin(kTolerance));
-    CHECK(proc == Approx(100).margin(5.0));  // /proc counts in 10 ms ticks
-    // Ten windows (the lease) and more without a reader: the figures are
+    // A real window's share, not a zero for want of one: nearly all of
+    // CPU 0 (less what else ran there: the daemon, a loaded host, the
+    // emulator), and the same from the group's cgroup as from /proc.
+    CHECK(group > 85.0);
+    CHECK(proc > 85.0);
+    CHECK(proc == Approx(group).margin(6.0));  // /proc counts in 10 ms ticks
+    // Past the lease (ten windows) with no reader: the figures are
     // dropped, and the next read measures afresh.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5500));
   }
 }
 
