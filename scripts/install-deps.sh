@@ -40,6 +40,9 @@ packages=(
   clang-19 llvm-19 libelf-dev zlib1g-dev
   qemu-system-x86 busybox-static cpio zstd kmod
   procps util-linux tmux
+  groff-base man-db
+  debootstrap
+  libsystemd-dev
 )
 backports=(libbpf-dev bpftool)
 

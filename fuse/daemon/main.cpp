@@ -1,6 +1,7 @@
 // fschedfs: mounts the sched-groups tree.
 //
 //   fschedfs [-f] [-d] [-o backend=auto|cgroup|scx,cgroup_root=PATH] MOUNTPOINT
+//   fschedfs SOURCE MOUNTPOINT -o OPTIONS     (mount -t fuse.fschedfs, fstab)
 //
 // The composition root: it builds the layers (backend, tree, FUSE session,
 // watcher) and is the one place that starts and stops the daemon's threads
@@ -13,13 +14,16 @@
 #include <mutex>
 
 #include "backend_factory.hpp"
+#include "command_line.hpp"
 #include "fs_context.hpp"
 #include "log.hpp"
+#include "mount_table.hpp"
 #include "options.hpp"
 #include "pidfd_pin.hpp"
 #include "proc_probe.hpp"
 #include "process_list.hpp"
 #include "result.hpp"
+#include "service_notify.hpp"
 #include "session.hpp"
 #include "watcher.hpp"
 
@@ -28,7 +32,7 @@ namespace {
 
 void usage(const char* prog) {
   std::printf(
-      "usage: %s [-f] [-d] [-o OPTION[,OPTION...]] MOUNTPOINT\n\n"
+      "usage: %s [-f] [-d] [-o OPTION[,OPTION...]] [SOURCE] MOUNTPOINT\n\n"
       "fsched options:\n"
       "    -o backend=auto|cgroup|scx  enforcement engine (default: auto)\n"
       "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
@@ -77,7 +81,9 @@ class Threads {
 };
 
 int run(int argc, char** argv) {
-  FuseSession session(argc, argv);
+  CommandLine line = normalize_command_line(argc, argv);
+  std::vector<char*> args = c_argv(line);
+  FuseSession session(static_cast<int>(args.size()) - 1, args.data());
   if (!session.parsed()) return 2;
   if (session.show_help()) {
     usage(argv[0]);
@@ -117,6 +123,10 @@ int run(int argc, char** argv) {
   ctx.boot_time = boot_time_sec();
   ctx.stats_timeout = std::chrono::milliseconds(2 * options->window_ms + 500);
 
+  // What a daemon killed with SIGKILL left on our mount point.
+  auto dead = detach_dead_mount(session.mountpoint());
+  if (!dead) throw FatalError(dead.error().message);
+  if (*dead) log()->warn("detached the dead mount a killed daemon left on {}", session.mountpoint());
   session.mount(ctx);
   // Detach only now, with the mount in place: a script may use the tree
   // as soon as we return.
@@ -126,7 +136,12 @@ int run(int argc, char** argv) {
 
   Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms));
   threads.start();
+  ServiceNotifier notifier;
+  notifier.ready_when_answering(session.mountpoint(),
+                                std::string("backend=") + std::string(tree.backend().name()) +
+                                    ", mounted on " + session.mountpoint());
   bool clean = session.loop();
+  notifier.stopping();
   threads.stop();
   log()->info("unmounted {}", session.mountpoint());
   return clean ? 0 : 1;

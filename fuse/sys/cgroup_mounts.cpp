@@ -4,41 +4,12 @@
 #include <cerrno>
 #include <sstream>
 
+#include "mount_table.hpp"
 #include "proc_stat.hpp"
 
 namespace fsched {
 
 namespace {
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    auto end = s.find(sep, start);
-    if (end == std::string_view::npos) end = s.size();
-    if (end > start) out.emplace_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// mountinfo escapes spaces and friends as \040 etc.
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size()) {
-      auto oct = s.substr(i + 1, 3);
-      if (oct.size() == 3 &&
-          std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
-        out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
 bool inside(const std::string& path, const std::string& dir) {
   if (path == dir) return true;
   std::string d = dir.ends_with('/') ? dir : dir + "/";
@@ -52,20 +23,14 @@ bool CgroupMount::has(std::string_view controller) const {
 
 std::vector<CgroupMount> parse_mountinfo(std::string_view text) {
   std::vector<CgroupMount> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    auto fields = split(line, ' ');
-    auto dash = std::find(fields.begin(), fields.end(), "-");
-    if (dash == fields.end() || fields.size() < 5 || fields.end() - dash < 4) continue;
-    const std::string& fstype = *(dash + 1);
-    if (fstype != "cgroup" && fstype != "cgroup2") continue;
+  for (auto& e : parse_mount_table(text)) {
+    if (e.fstype != "cgroup" && e.fstype != "cgroup2") continue;
     CgroupMount m;
-    m.version = fstype == "cgroup2" ? 2 : 1;
-    m.root = unescape(fields[3]);
-    m.mount_point = unescape(fields[4]);
+    m.version = e.fstype == "cgroup2" ? 2 : 1;
+    m.root = std::move(e.root);
+    m.mount_point = std::move(e.mount_point);
     if (m.version == 1) {
-      for (auto& opt : split(*(dash + 3), ','))
+      for (auto& opt : split_list(e.super_options, ','))
         if (opt != "rw" && opt != "ro") m.controllers.push_back(opt);
     }
     out.push_back(std::move(m));
@@ -147,7 +112,7 @@ std::optional<std::string> cgroup_path_in(std::string_view proc_cgroup, int vers
     std::string path = line.substr(c2 + 1);
     if (version == 2 && id == "0" && ctrls.empty()) return path;
     if (version == 1) {
-      for (auto& c : split(ctrls, ','))
+      for (auto& c : split_list(ctrls, ','))
         if (c == controller) return path;
     }
   }

@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,6 +145,7 @@ Daemon::Daemon(std::string cgroup_root, std::vector<std::string> extra, Mode mod
 
 Daemon::~Daemon() {
   if (running()) stop();
+  ::umount2(mnt_.c_str(), MNT_DETACH);  // a mount kill_hard() left dead
   ::rmdir(mnt_.c_str());
   if (!g_daemon_failed) ::unlink(log_path_.c_str());
 }
@@ -182,9 +184,12 @@ void Daemon::start() {
   }
   bool up = wait_until(
       [&] {
+        // statfs reaches the daemon: a dead mount left by kill_hard()
+        // still stats from the kernel's cache, but fails this.
         struct stat a, b;
-        return ::stat(mnt_.c_str(), &a) == 0 && ::stat((mnt_ + "/..").c_str(), &b) == 0 &&
-               a.st_dev != b.st_dev;
+        struct statfs f;
+        return ::statfs(mnt_.c_str(), &f) == 0 && ::stat(mnt_.c_str(), &a) == 0 &&
+               ::stat((mnt_ + "/..").c_str(), &b) == 0 && a.st_dev != b.st_dev;
       },
       10);
   if (!up) {
@@ -217,6 +222,13 @@ int Daemon::stop() {
                  log().c_str());
   }
   return done ? status : -1;
+}
+
+void Daemon::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 bool Daemon::alive() const {

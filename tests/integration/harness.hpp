@@ -58,6 +58,9 @@ class Daemon {
   // afterwards. Returns the wait status; one other than a clean exit 0
   // also fails the run (g_daemon_failed).
   int stop();
+  // SIGKILL, as the OOM killer or a crash would end it: the mount is left
+  // dead (ENOTCONN) for the next start() on the same mount point.
+  void kill_hard();
   const std::string& mnt() const { return mnt_; }
   std::string path(const std::string& rel) const { return mnt_ + "/" + rel; }
   bool running() const { return pid_ > 0; }

@@ -1,0 +1,53 @@
+// The two command lines fschedfs is started with, and the mount table it
+// reads to find its own dead mount.
+#include <catch2/catch.hpp>
+
+#include "command_line.hpp"
+#include "mount_table.hpp"
+
+using namespace fsched;
+
+namespace {
+CommandLine normalize(std::vector<const char*> argv) {
+  return normalize_command_line(static_cast<int>(argv.size()), argv.data());
+}
+}  // namespace
+
+TEST_CASE("by hand: MOUNTPOINT alone gets fsname and subtype fschedfs", "[mount-forms]") {
+  auto l = normalize({"fschedfs", "-f", "-o", "backend=cgroup", "/run/sched-groups"});
+  CHECK(l.source.empty());
+  CHECK(l.args == std::vector<std::string>{"fschedfs", "-f", "-o", "backend=cgroup",
+                                           "/run/sched-groups", "-ofsname=fschedfs",
+                                           "-osubtype=fschedfs"});
+}
+
+TEST_CASE("mount.fuse3: SOURCE MOUNTPOINT -o OPTIONS", "[mount-forms]") {
+  auto l = normalize({"fschedfs", "fschedfs", "/mnt", "-o", "rw,backend=cgroup"});
+  CHECK(l.source == "fschedfs");
+  CHECK(l.args == std::vector<std::string>{"fschedfs", "/mnt", "-o", "rw,backend=cgroup",
+                                           "-ofsname=fschedfs", "-osubtype=fschedfs"});
+  // A source with a comma stays one value for fuse_opt.
+  CHECK(normalize({"fschedfs", "a,b", "/mnt"}).args[2] == "-ofsname=a\\,b");
+}
+
+TEST_CASE("an fsname or subtype given is kept", "[mount-forms]") {
+  auto l = normalize({"fschedfs", "-ofsname=mine,subtype=x", "/mnt"});
+  CHECK(l.args == std::vector<std::string>{"fschedfs", "-ofsname=mine,subtype=x", "/mnt"});
+  // A key that merely ends in "fsname" is not fsname.
+  auto m = normalize({"fschedfs", "-o", "notfsname=1", "/mnt"});
+  CHECK(m.args.size() == 6);
+}
+
+TEST_CASE("mountinfo records: escapes undone, optional fields skipped", "[mount-forms]") {
+  auto t = parse_mount_table(
+      "44 26 0:39 / /tmp/a\\040b rw,nosuid shared:5 master:1 - fuse.fschedfs fschedfs "
+      "rw,user_id=0\n"
+      "garbage line\n"
+      "30 1 0:25 /sub /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n");
+  REQUIRE(t.size() == 2);
+  CHECK(t[0].mount_point == "/tmp/a b");
+  CHECK(t[0].fstype == "fuse.fschedfs");
+  CHECK(t[0].source == "fschedfs");
+  CHECK(t[1].root == "/sub");
+  CHECK(t[1].super_options == "rw,cpu");
+}
