@@ -1,7 +1,10 @@
 // A daemon that dies hard (SIGKILL, the OOM killer) and the one started
 // after it, as systemd's Restart= would; and the mount forms of fstab.
 #include <signal.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,4 +165,40 @@ TEST_CASE("mount.fuse3 mounts it as fstab does: fschedfs on MNT type fuse.fsched
   // The detached daemon ends with its mount.
   CHECK(wait_until([&] { return mount_line(mnt).empty(); }, 5));
   ::rmdir(mnt.c_str());
+}
+
+TEST_CASE("under systemd (Type=notify) READY=1 comes once the tree answers, STATUS names the backend",
+          "[crash]") {
+  // systemd's side of sd_notify(3): a datagram socket named by $NOTIFY_SOCKET.
+  int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(sock >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = "/tmp/fsched-notify-" + s(::getpid());
+  ::unlink(path.c_str());
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  REQUIRE(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  TestRoot root;
+  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  Daemon d(root.path());
+  d.start();
+  ::unsetenv("NOTIFY_SOCKET");
+  pollfd p{sock, POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 10000) == 1);
+  char buf[512] = {};
+  ssize_t n = ::recv(sock, buf, sizeof buf - 1, 0);
+  REQUIRE(n > 0);
+  std::string msg(buf, static_cast<std::size_t>(n));
+  CHECK(msg.find("READY=1") != std::string::npos);
+  CHECK(msg.find("STATUS=backend=") != std::string::npos);
+  CHECK(msg.find("mounted on " + d.mnt()) != std::string::npos);
+  struct statfs f;
+  CHECK(::statfs(d.mnt().c_str(), &f) == 0);
+  d.stop();
+  n = ::recv(sock, buf, sizeof buf - 1, MSG_DONTWAIT);
+  CHECK(n > 0);
+  CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0).find("STOPPING=1") !=
+        std::string::npos);
+  ::close(sock);
+  ::unlink(path.c_str());
 }
