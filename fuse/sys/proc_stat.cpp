@@ -1,9 +1,11 @@
 #include "proc_stat.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -114,6 +116,31 @@ std::optional<ProcIds> read_proc_ids(pid_t pid) {
   auto text = read_small_file("/proc/" + std::to_string(pid) + "/status");
   if (!text) return std::nullopt;
   return parse_proc_ids(*text);
+}
+
+std::optional<std::uint64_t> parse_run_delay_usec(std::string_view schedstat) {
+  std::istringstream in{std::string(schedstat)};
+  std::uint64_t run_ns = 0, delay_ns = 0;
+  if (!(in >> run_ns >> delay_ns)) return std::nullopt;
+  return delay_ns / 1000;
+}
+
+std::optional<std::uint64_t> read_run_delay_usec(pid_t pid, int threads) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  if (threads <= 1) {
+    auto text = read_small_file(dir + "/schedstat");
+    return text ? parse_run_delay_usec(*text) : std::nullopt;
+  }
+  DIR* d = ::opendir((dir + "/task").c_str());
+  if (!d) return std::nullopt;
+  std::uint64_t sum = 0;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    auto text = read_small_file(dir + "/task/" + e->d_name + "/schedstat");
+    if (auto v = text ? parse_run_delay_usec(*text) : std::nullopt) sum += *v;
+  }
+  ::closedir(d);
+  return sum;
 }
 
 }  // namespace fsched

@@ -41,6 +41,13 @@ std::optional<ProcIds> read_proc_ids(pid_t pid);
 
 std::uint64_t ticks_to_usec(std::uint64_t ticks);
 
+// The time a task has waited on a runqueue, in µs: the second field of
+// /proc/<pid>/schedstat (run_delay, ns). nullopt when malformed.
+std::optional<std::uint64_t> parse_run_delay_usec(std::string_view schedstat);
+// A process's: its one thread's, or with `threads` > 1 the sum over
+// /proc/<pid>/task/* (a thread that exited takes its part with it).
+std::optional<std::uint64_t> read_run_delay_usec(pid_t pid, int threads);
+
 // Reads a whole small file (procfs, cgroupfs); nullopt when unreadable.
 std::optional<std::string> read_small_file(const std::string& path);
 

@@ -51,7 +51,8 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       ctx.stats.await(kProcessTier, ctx.stats_timeout);
     else if (node.kind == NodeKind::group_file &&
              static_cast<GroupFile>(node.sub) == GroupFile::stats)
-      ctx.stats.await(kGroupTier, ctx.stats_timeout);
+      // entitled_pct of a group comes from its members' figures.
+      ctx.stats.await(kAllTiers, ctx.stats_timeout);
     std::shared_lock lock(ctx.mu);
     auto text = render(ctx.tree, ctx.tree.backend(), ctx.stats, node);
     if (!text) return ENOENT;  // gone while we waited

@@ -24,6 +24,7 @@ std::string group_stats(const Tree& tree, Backend& backend, const StatsBook& sta
   out += "user_usec " + std::to_string(u.user_usec) + "\n";
   out += "system_usec " + std::to_string(u.system_usec) + "\n";
   out += "cpu_pct " + format_pct(stats.group_pct(g.id)) + "\n";
+  out += "entitled_pct " + format_pct(stats.group_entitled(g.id)) + "\n";
   out += "nr_tasks " + std::to_string(g.procs.size()) + "\n";
   out += "weight " + std::to_string(g.is_host() ? 100 : g.settings.weight) + "\n";
   out += "nr_groups " + std::to_string(g.children.size()) + "\n";
@@ -48,6 +49,7 @@ std::optional<std::string> process_stats(const Process& p, Backend& backend,
   out += "user_usec " + std::to_string(user) + "\n";
   out += "system_usec " + std::to_string(sys) + "\n";
   out += "cpu_pct " + format_pct(stats.process_pct(p.info.pid)) + "\n";
+  out += "entitled_pct " + format_pct(stats.process_entitled(p.info.pid)) + "\n";
   out += "nice " + std::to_string(st->nice) + "\n";
   out += "uid " + std::to_string(p.info.uid) + "\n";
   out += "nr_threads " + std::to_string(st->num_threads) + "\n";

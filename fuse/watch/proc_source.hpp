@@ -3,6 +3,7 @@
 // read while the tree's lock is held exclusive).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,8 @@ class ProcSource {
   virtual std::vector<pid_t> pids() = 0;
   // The nice level of a process's leader thread, by getpriority(2).
   virtual std::optional<int> nice(pid_t pid) = 0;
+  // Its runqueue wait so far, in µs (schedstat), summed over `threads`.
+  virtual std::optional<std::uint64_t> wait_usec(pid_t pid, int threads) = 0;
 };
 
 // The real one.

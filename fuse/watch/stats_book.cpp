@@ -6,27 +6,44 @@ namespace {
 int slot(StatsTier tier) { return tier == kGroupTier ? 0 : 1; }
 }  // namespace
 
-void StatsBook::await(StatsTier tier, std::chrono::milliseconds timeout) {
+void StatsBook::await(unsigned tiers, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   auto now = Clock::now();
-  read_at_[slot(tier)] = now;
-  leased_ |= tier;
-  if (published_ & tier) return;
+  for (StatsTier t : {kGroupTier, kProcessTier})
+    if (tiers & t) read_at_[slot(t)] = now;
+  leased_ |= tiers;
+  if ((published_ & tiers) == tiers) return;
   ++waits_;
   cv_.notify_all();
-  cv_.wait_until(lock, now + timeout, [&] { return (published_ & tier) != 0; });
+  cv_.wait_until(lock, now + timeout, [&] { return (published_ & tiers) == tiers; });
 }
+
+namespace {
+template <typename K>
+double find_or_zero(const std::unordered_map<K, double>& m, K key) {
+  auto it = m.find(key);
+  return it == m.end() ? 0.0 : it->second;
+}
+}  // namespace
 
 double StatsBook::process_pct(pid_t pid) const {
   std::lock_guard lock(mu_);
-  auto it = proc_pct_.find(pid);
-  return it == proc_pct_.end() ? 0.0 : it->second;
+  return find_or_zero(figures_.proc_pct, pid);
 }
 
 double StatsBook::group_pct(GroupId id) const {
   std::lock_guard lock(mu_);
-  auto it = group_pct_.find(id);
-  return it == group_pct_.end() ? 0.0 : it->second;
+  return find_or_zero(figures_.group_pct, id);
+}
+
+double StatsBook::process_entitled(pid_t pid) const {
+  std::lock_guard lock(mu_);
+  return find_or_zero(figures_.proc_entitled, pid);
+}
+
+double StatsBook::group_entitled(GroupId id) const {
+  std::lock_guard lock(mu_);
+  return find_or_zero(figures_.group_entitled, id);
 }
 
 void StatsBook::set_lease(std::chrono::milliseconds lease) {
@@ -40,20 +57,26 @@ unsigned StatsBook::leased(Clock::time_point now) {
     if (!(leased_ & t) || now - read_at_[slot(t)] < lease_) continue;
     leased_ &= ~t;
     published_ &= ~t;
-    if (t == kGroupTier)
-      group_pct_.clear();
-    else
-      proc_pct_.clear();
+    if (t == kGroupTier) {
+      figures_.group_pct.clear();
+    } else {
+      figures_.proc_pct.clear();
+      figures_.proc_entitled.clear();
+      figures_.group_entitled.clear();
+    }
   }
   return leased_;
 }
 
-void StatsBook::publish(unsigned tiers, std::unordered_map<pid_t, double> proc_pct,
-                        std::unordered_map<GroupId, double> group_pct) {
+void StatsBook::publish(unsigned tiers, WindowFigures figures) {
   {
     std::lock_guard lock(mu_);
-    if (tiers & kProcessTier) proc_pct_.swap(proc_pct);
-    if (tiers & kGroupTier) group_pct_.swap(group_pct);
+    if (tiers & kProcessTier) {
+      figures_.proc_pct.swap(figures.proc_pct);
+      figures_.proc_entitled.swap(figures.proc_entitled);
+      figures_.group_entitled.swap(figures.group_entitled);
+    }
+    if (tiers & kGroupTier) figures_.group_pct.swap(figures.group_pct);
     published_ |= tiers & leased_;
   }
   cv_.notify_all();

@@ -26,15 +26,27 @@ namespace fsched {
 
 enum StatsTier : unsigned { kGroupTier = 1, kProcessTier = 2, kAllTiers = 3 };
 
+// One window's figures, in percent of one CPU. The process tier carries
+// the entitlements too (entitlement.hpp): they are computed from what
+// every process used and waited.
+struct WindowFigures {
+  std::unordered_map<pid_t, double> proc_pct;
+  std::unordered_map<pid_t, double> proc_entitled;
+  std::unordered_map<GroupId, double> group_entitled;
+  std::unordered_map<GroupId, double> group_pct;  // the group tier's
+};
+
 class StatsBook {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Reader side. Leases `tier` from now and, unless a window of it is
-  // published, wakes the sampler and waits for one (at most `timeout`).
-  void await(StatsTier tier, std::chrono::milliseconds timeout);
+  // Reader side. Leases `tiers` from now and, unless a window of each is
+  // published, wakes the sampler and waits for them (at most `timeout`).
+  void await(unsigned tiers, std::chrono::milliseconds timeout);
   double process_pct(pid_t pid) const;
   double group_pct(GroupId id) const;
+  double process_entitled(pid_t pid) const;
+  double group_entitled(GroupId id) const;
 
   // Sampler side.
   void set_lease(std::chrono::milliseconds lease);
@@ -42,8 +54,7 @@ class StatsBook {
   // (their figures too, so the next reader waits for a fresh window).
   unsigned leased(Clock::time_point now);
   // Figures for `tiers` over the window just ended.
-  void publish(unsigned tiers, std::unordered_map<pid_t, double> proc_pct,
-               std::unordered_map<GroupId, double> group_pct);
+  void publish(unsigned tiers, WindowFigures figures);
   // Sleeps until `deadline`, a wake(), or a leased tier the sampler has not
   // started (`started` is the sampler's own mask).
   void wait(Clock::time_point deadline, unsigned started);
@@ -61,8 +72,7 @@ class StatsBook {
   unsigned published_ = 0;          // tiers with figures for a window
   bool woken_ = false;
   unsigned long waits_ = 0;
-  std::unordered_map<pid_t, double> proc_pct_;
-  std::unordered_map<GroupId, double> group_pct_;
+  WindowFigures figures_;
 };
 
 }  // namespace fsched

@@ -63,6 +63,8 @@ class Watcher {
  private:
   void events_loop();
   void sampler_loop();
+  // The process tier's window (watcher_sample.cpp): shares and entitlements.
+  void sample_processes(double elapsed_usec, bool publish, WindowFigures* out);
 
   Tree& tree_;
   std::shared_mutex& mu_;
@@ -82,6 +84,10 @@ class Watcher {
   struct Sample {
     std::uint64_t start_time = 0;
     std::uint64_t cpu_usec = 0;
+    // Read when first seen, then only while it runs (this window or the
+    // last): an idle process wanted nothing (entitlement.hpp).
+    std::optional<std::uint64_t> wait_usec;
+    bool ran = false;
   };
   unsigned started_ = 0;  // tiers with a first sample taken
   std::unordered_map<pid_t, Sample> last_proc_;

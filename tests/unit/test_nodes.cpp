@@ -69,7 +69,10 @@ TEST_CASE_METHOD(TreeFixture, "group files render", "[nodes]") {
   REQUIRE(tree.move_process(100, g, root) == 0);
   backend.usage[{"g"}] = Usage{5000, 4000, 1000};
   StatsBook stats;
-  stats.publish(kGroupTier, {}, {{g, 42.5}});
+  WindowFigures figures;
+  figures.group_pct = {{g, 42.5}};
+  figures.group_entitled = {{g, 50}};
+  stats.publish(kAllTiers, std::move(figures));
   auto text = [&](GroupFile f) {
     return *render(tree, backend, stats,
                    Node{NodeKind::group_file, g, static_cast<std::uint8_t>(f)});
@@ -78,7 +81,8 @@ TEST_CASE_METHOD(TreeFixture, "group files render", "[nodes]") {
   CHECK(text(GroupFile::scheduler) == "fair\n");
   CHECK(text(GroupFile::tasks) == "100\n");
   CHECK(text(GroupFile::stats) ==
-        "usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\ncpu_pct 42.50\nnr_tasks 1\n"
+        "usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\ncpu_pct 42.50\nentitled_pct 50.00\n"
+        "nr_tasks 1\n"
         "weight 250\nnr_groups 0\n");
   auto fair = render(tree, backend, stats, Node{NodeKind::scheduler_file, 0, 0});
   REQUIRE(fair);

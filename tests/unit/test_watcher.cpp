@@ -63,11 +63,17 @@ class FakeSource : public ProcSource {
     return it->second.nice;
   }
 
+  std::optional<std::uint64_t> wait_usec(pid_t pid, int) override {
+    auto it = waits.find(pid);
+    return it == waits.end() ? 0 : it->second;
+  }
+
   int reads = 0;
   int reads_under_exclusive_lock = 0;
   int listings = 0;
   int nice_reads = 0;
   std::map<pid_t, std::uint64_t> ticks;  // CPU time, in clock ticks
+  std::map<pid_t, std::uint64_t> waits;  // runqueue wait, µs
 
  private:
   static ProcStat stat_of(const ProcessInfo& info) {
