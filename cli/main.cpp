@@ -1,5 +1,9 @@
 // fsched: the command-line side of the sched-groups tree.
-//   fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]
+//   fsched top [-b] [--json] [-n N] [-a] [--mount DIR] [INTERVAL]
+//   fsched stats [--json] [--mount DIR] [PATH]
+//   fsched metrics [--textfile DIR] [--mount DIR]
+//   fsched record [-i INTERVAL] [-t SECONDS] [--mount DIR] FILE
+//   fsched plot [-o OUT.png|OUT.svg] [--by group|user] [--group G]... FILE
 //   fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]
 //   fsched usernice [--mount DIR] [NICE UID]
 //   fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]
@@ -12,7 +16,11 @@
 
 #include "cli_error.hpp"
 #include "guest_cmd.hpp"
+#include "metrics.hpp"
+#include "plot_cmd.hpp"
+#include "record_cmd.hpp"
 #include "spawn.hpp"
+#include "stats_cmd.hpp"
 #include "top.hpp"
 #include "usernice_cmd.hpp"
 
@@ -20,7 +28,11 @@ using namespace fsched::cli;
 
 namespace {
 const char* kUsage =
-    "usage: fsched top [-b] [-n N] [-a] [--mount DIR] [INTERVAL]\n"
+    "usage: fsched top [-b] [--json] [-n N] [-a] [--mount DIR] [INTERVAL]\n"
+    "       fsched stats [--json] [--mount DIR] [PATH]\n"
+    "       fsched metrics [--textfile DIR] [--mount DIR]\n"
+    "       fsched record [-i INTERVAL] [-t SECONDS] [--mount DIR] FILE\n"
+    "       fsched plot [-o OUT.png|OUT.svg] [--by group|user] [--group G]... FILE\n"
     "       fsched spawn [--group G] [--time SECONDS] [--mount DIR] [CONF]\n"
     "       fsched usernice [--mount DIR] [NICE UID]\n"
     "       fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]\n"
@@ -28,9 +40,22 @@ const char* kUsage =
     "\n"
     "top       per group, each user's CPU and their processes (q quits, space toggles\n"
     "          real time / CPU time, + and - change the interval); -b: plain text,\n"
-    "          -n N: N screens then exit, -a: idle processes of 0 too\n"
+    "          -n N: N screens then exit, -a: idle processes of 0 too; ENTITLED: what\n"
+    "          the weights give it while the same members are busy (! 5 points off);\n"
+    "          --json: one JSON document per screen and line (implies -b)\n"
+    "stats     a group's or process's stats (PATH: 0/fs, 0/fs/1234, or a path in the\n"
+    "          mount); no PATH: every group's, each line led by the group; --json:\n"
+    "          numbers as JSON numbers\n"
+    "metrics   the tree in OpenMetrics text for Prometheus; --textfile DIR: into\n"
+    "          DIR/fsched.prom, atomically, for node_exporter's textfile collector\n"
+    "record    top --json's documents into FILE (- for stdout) every -i seconds (1),\n"
+    "          until -t seconds have passed or Ctrl-C\n"
+    "plot      a record's shares over time, drawn by gnuplot, per group (default) or\n"
+    "          per user: solid what they used, dashed what they were entitled to;\n"
+    "          -o: the picture (.svg or .png; default FILE with .svg); --group G: only\n"
+    "          G (repeat for more)\n"
     "spawn     start each `UID PROGRAM [ARGS]` line of CONF as that uid (root only);\n"
-    "          CONF defaults to spawn.conf beside this program, relative programs are\n"
+    "          CONF: spawn.conf beside fsched, else the installed one; relative programs are\n"
     "          found beside CONF; --group starts them in a group (0/fs); all are\n"
     "          killed after --time seconds (120; 0 never)\n"
     "usernice  set a user's nice level (-20..19) for user-fair groups; no arguments:\n"
@@ -76,6 +101,9 @@ int run(int argc, char** argv) {
       if (w == "-b") {
         o.batch = true;
         ++a.i;
+      } else if (w == "--json") {
+        o.json = true;
+        ++a.i;
       } else if (w == "-a") {
         o.all = true;
         ++a.i;
@@ -94,6 +122,86 @@ int run(int argc, char** argv) {
     if (!rest.empty()) o.interval = number("INTERVAL", rest[0]);
     if (o.interval < 0.1) throw CliError("INTERVAL must be at least 0.1 s");
     return run_top(o);
+  }
+  if (cmd == "stats") {
+    StatsOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "--json") {
+        o.json = true;
+        ++a.i;
+      } else if (w == "--mount") {
+        o.mount = a.take(w);
+      } else if (w.size() > 1 && w[0] == '-') {
+        throw CliError("stats: unknown option " + w);
+      } else {
+        rest.push_back(w);
+        ++a.i;
+      }
+    }
+    if (rest.size() > 1) throw CliError("stats takes one PATH");
+    if (!rest.empty()) o.path = rest[0];
+    return run_stats(o);
+  }
+  if (cmd == "metrics") {
+    MetricsOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "--textfile") {
+        o.textfile_dir = a.take(w);
+      } else if (w == "--mount") {
+        o.mount = a.take(w);
+      } else {
+        throw CliError("metrics: unexpected " + w + " (--textfile DIR, --mount DIR)");
+      }
+    }
+    return run_metrics(o);
+  }
+  if (cmd == "record") {
+    RecordOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "-i" || w == "--interval") {
+        o.interval = number(w, a.take(w));
+      } else if (w == "-t" || w == "--time") {
+        o.seconds = number(w, a.take(w));
+      } else if (w == "--mount") {
+        o.mount = a.take(w);
+      } else if (w.size() > 1 && w[0] == '-') {
+        throw CliError("record: unknown option " + w);
+      } else {
+        rest.push_back(w);
+        ++a.i;
+      }
+    }
+    if (rest.size() != 1) throw CliError("usage: fsched record [-i INTERVAL] [-t SECONDS] FILE");
+    if (o.interval < 0.1) throw CliError("-i must be at least 0.1 s");
+    o.file = rest[0];
+    return run_record(o);
+  }
+  if (cmd == "plot") {
+    PlotOptions o;
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w == "-o") {
+        o.out = a.take(w);
+      } else if (w == "--by") {
+        const std::string by = a.take(w);
+        if (by != "group" && by != "user")
+          throw CliError("--by takes group or user, not \"" + by + "\"");
+        o.by_user = by == "user";
+      } else if (w == "--group" || w == "-g") {
+        o.groups.push_back(a.take(w));
+      } else if (w.size() > 1 && w[0] == '-') {
+        throw CliError("plot: unknown option " + w);
+      } else {
+        rest.push_back(w);
+        ++a.i;
+      }
+    }
+    if (rest.size() != 1) throw CliError("usage: fsched plot [-o OUT.svg] [--by group|user] FILE");
+    o.file = rest[0];
+    return run_plot(o);
   }
   if (cmd == "spawn") {
     SpawnOptions o;
@@ -171,7 +279,8 @@ int run(int argc, char** argv) {
     }
     throw CliError("unknown guest command \"" + sub + "\" (load, build)");
   }
-  throw CliError("unknown command \"" + cmd + "\" (top, spawn, usernice, guest)");
+  throw CliError("unknown command \"" + cmd +
+                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest)");
 }
 }  // namespace
 

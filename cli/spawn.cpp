@@ -35,6 +35,11 @@ std::string self_dir() {
   return dir_of(std::string(buf, static_cast<std::size_t>(n)));
 }
 
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
 std::string current_dir() {
   char buf[4096];
   if (!::getcwd(buf, sizeof buf))
@@ -74,12 +79,14 @@ std::string current_dir() {
 int run_spawn(const SpawnOptions& o) {
   if (::geteuid() != 0)
     throw CliError("spawn sets the uid of what it starts, which needs root: run it with sudo");
-  const std::string conf = conf_path(o.conf, current_dir(), self_dir());
+  const std::string conf =
+      conf_path(o.conf, current_dir(), self_dir(), FSCHED_SPAWN_CONF_INSTALLED, file_exists);
   std::ifstream f(conf);
   if (!f) throw CliError("cannot read " + conf + ": " + std::strerror(errno));
   std::stringstream text;
   text << f.rdbuf();
   auto lines = parse_spawn_conf(text.str(), conf, lookup_user);
+  find_programs_in(lines, FSCHED_WORKLOADS_INSTALLED, file_exists);
   for (const auto& l : lines) {
     struct stat st;
     if (::stat(l.program.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111))

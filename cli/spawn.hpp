@@ -7,7 +7,7 @@
 namespace fsched::cli {
 
 struct SpawnOptions {
-  std::string conf;      // empty: spawn.conf beside the executable
+  std::string conf;      // empty: spawn.conf beside the executable, else the installed one
   std::string group;     // empty: where spawn runs; else a group path (0/fs) or directory
   std::string mount;     // empty: find it
   double seconds = 120;  // 0: never kill

@@ -15,10 +15,24 @@ std::string dir_of(const std::string& path) {
 }
 
 std::string conf_path(const std::string& given, const std::string& cwd,
-                      const std::string& exe_dir) {
-  if (given.empty()) return exe_dir + "/spawn.conf";
+                      const std::string& exe_dir, const std::string& installed,
+                      FileExists exists) {
+  if (given.empty()) {
+    std::string beside = exe_dir + "/spawn.conf";
+    if (installed.empty() || !exists || exists(beside)) return beside;
+    return installed;
+  }
   if (given.front() == '/') return given;
   return cwd + "/" + given;
+}
+
+void find_programs_in(std::vector<SpawnLine>& lines, const std::string& fallback_dir,
+                      FileExists exists) {
+  for (auto& l : lines) {
+    if (l.args.front().front() == '/' || exists(l.program)) continue;
+    std::string there = fallback_dir + "/" + l.args.front();
+    if (exists(there)) l.program = there;
+  }
 }
 
 std::vector<SpawnLine> parse_spawn_conf(std::string_view text, const std::string& conf,

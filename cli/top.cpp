@@ -8,7 +8,9 @@
 
 #include "mount_point.hpp"
 #include "terminal.hpp"
+#include "top_json.hpp"
 #include "top_report.hpp"
+#include "top_text.hpp"
 
 namespace fsched::cli {
 
@@ -28,18 +30,19 @@ double step(double now, int dir) {
   return best;
 }
 
-std::string bar(double pct, int width) {
-  int n = std::clamp(static_cast<int>(pct / 100.0 * width + 0.5), 0, width);
-  return "[" + std::string(static_cast<std::size_t>(n), '|') +
-         std::string(static_cast<std::size_t>(width - n), ' ') + "]";
-}
-
 void draw(const std::string& mount, const Sample& before, const Sample& after, const TopOptions& o,
           bool tty) {
   ReportOptions ro;
   ro.cpu_time = o.cpu_time;
   ro.all = o.all;
   auto rows = make_report(before, after, ro, default_user_name);
+  if (o.json) {
+    ReportHead h{mount, after.wall_sec, o.interval, after.when_sec - before.when_sec, o.cpu_time};
+    std::string line = report_json(h, rows).dump() + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+    return;
+  }
   std::string out;
   char head[256];
   std::snprintf(head, sizeof head, "fsched top: %s, every %g s, %s mode\n", mount.c_str(),
@@ -62,23 +65,8 @@ void draw(const std::string& mount, const Sample& before, const Sample& after, c
                 after.when_sec - before.when_sec);
   out += elapsed;
   lines_left -= 2;
-  for (const auto& r : rows) {
+  for (const auto& line : report_lines(rows, tty)) {
     if (lines_left-- <= 1) break;
-    std::string line;
-    switch (r.kind) {
-      case ReportRow::Kind::group:
-        line = r.label + ": " + format_pct(r.pct);
-        if (tty) line = "\x1b[1;34m" + line + "\x1b[0m";
-        break;
-      case ReportRow::Kind::user:
-        line = "  " + r.label + ": " + format_pct(r.pct);
-        if (tty) line = "\x1b[1;32m" + line + "\x1b[0m " + bar(r.pct.total, 20);
-        break;
-      case ReportRow::Kind::process:
-        line = "    " + r.label + " " + format_pct(r.pct);
-        if (tty) line += " " + bar(r.pct.total, 20);
-        break;
-    }
     out += line + "\n";
   }
   if (!tty) out += "\n";
@@ -90,6 +78,7 @@ void draw(const std::string& mount, const Sample& before, const Sample& after, c
 int run_top(const TopOptions& options) {
   TopOptions o = options;
   const std::string mount = find_mount(o.mount);
+  if (o.json) o.batch = true;  // a stream of documents, not a screen
   const bool tty = !o.batch && ::isatty(1);
   RawTerminal term;  // no-op without a terminal on stdin
   Sample before = take_sample(mount);

@@ -2,6 +2,7 @@
 
 #include <pwd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <unordered_map>
@@ -17,6 +18,12 @@ std::string format_pct(const Pct& p) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%5.1f%% (%5.1f%%, %5.1f%%)", p.total, p.user, p.system);
   return buf;
+}
+
+bool off_entitlement(const ReportRow& row) {
+  if (!row.entitled) return false;
+  const double off = std::abs(row.pct.total - *row.entitled);
+  return off >= kOffEntitledPoints && off >= kOffEntitledFraction * *row.entitled;
 }
 
 std::vector<ReportRow> make_report(const Sample& before, const Sample& after,
@@ -51,6 +58,22 @@ std::vector<ReportRow> make_report(const Sample& before, const Sample& after,
   const double elapsed_usec = (after.when_sec - before.when_sec) * 1e6;
   const double whole = o.cpu_time ? total_used : elapsed_usec;
   auto pct = [&](double v) { return whole > 0 ? 100.0 * v / whole : 0.0; };
+  bool has_entitled = false;
+  double entitled_sum = 0;
+  for (const auto& g : after.groups)
+    for (const auto& p : g.procs)
+      if (p.entitled_pct) {
+        has_entitled = true;
+        entitled_sum += *p.entitled_pct;
+      }
+  auto entitled = [&](const ProcSample& p) {
+    double e = p.entitled_pct.value_or(0);
+    if (!o.cpu_time) return e;
+    return entitled_sum > 0 ? 100.0 * e / entitled_sum : 0.0;
+  };
+  auto add_entitled = [&](ReportRow& r, double e) {
+    if (has_entitled) r.entitled = r.entitled.value_or(0) + e;
+  };
 
   std::vector<ReportRow> rows;
   for (std::size_t i = 0; i < after.groups.size(); ++i) {
@@ -60,11 +83,16 @@ std::vector<ReportRow> make_report(const Sample& before, const Sample& after,
     head.kind = ReportRow::Kind::group;
     head.label =
         g.path + " (" + g.policy + (host ? "" : ", weight " + std::to_string(g.weight)) + ")";
+    head.path = g.path;
+    head.policy = g.policy;
+    head.weight = g.weight;
+    add_entitled(head, 0);
     std::map<uid_t, std::vector<const Delta*>> by_user;
     for (const auto& d : per_group[i]) {
       head.pct.total += pct(d.usage);
       head.pct.user += pct(d.user);
       head.pct.system += pct(d.sys);
+      add_entitled(head, entitled(*d.proc));
       // The host group holds every process of the machine: its idle ones
       // would bury the rest.
       if (host && !o.all && d.usage <= 0) continue;
@@ -75,17 +103,24 @@ std::vector<ReportRow> make_report(const Sample& before, const Sample& after,
       ReportRow u;
       u.kind = ReportRow::Kind::user;
       u.uid = uid;
-      u.label = user_name(uid);
-      if (auto n = after.usernice.find(uid); n != after.usernice.end())
+      u.name = user_name(uid);
+      u.label = u.name;
+      add_entitled(u, 0);
+      if (auto n = after.usernice.find(uid); n != after.usernice.end()) {
+        u.usernice = n->second;
         u.label += " (usernice " + std::to_string(n->second) + ")";
+      }
       std::vector<ReportRow> procs;
       for (const Delta* d : list) {
         ReportRow r;
         r.kind = ReportRow::Kind::process;
         r.uid = uid;
         r.pid = d->proc->pid;
+        r.comm = d->proc->comm;
         r.label = "(" + d->proc->comm + ") " + std::to_string(d->proc->pid);
         r.pct = {pct(d->usage), pct(d->user), pct(d->sys)};
+        add_entitled(r, entitled(*d->proc));
+        add_entitled(u, entitled(*d->proc));
         u.pct.total += r.pct.total;
         u.pct.user += r.pct.user;
         u.pct.system += r.pct.system;

@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "cli_error.hpp"
 
 namespace fsched::cli {
 
-namespace {
-// One read(2) per file, as /proc wants (the daemon answers per open).
-bool slurp(const std::string& path, std::string* out) {
+// One open per file, as /proc wants (the daemon answers per open).
+bool read_tree_file(const std::string& path, std::string* out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   out->clear();
@@ -29,6 +29,11 @@ bool slurp(const std::string& path, std::string* out) {
   return true;
 }
 
+namespace {
+bool slurp(const std::string& path, std::string* out) {
+  return read_tree_file(path, out);
+}
+
 bool all_digits(const char* s) {
   if (!*s) return false;
   for (; *s; ++s)
@@ -36,16 +41,12 @@ bool all_digits(const char* s) {
   return true;
 }
 
-void sample_group(const std::string& mount, const std::string& path, Sample* out) {
-  const std::string dir = mount + "/" + path;
-  GroupSample g;
-  g.path = path;
-  std::string text;
-  if (slurp(dir + "/scheduler", &text)) g.policy = text.substr(0, text.find('\n'));
-  if (slurp(dir + "/cpu.weight", &text)) g.weight = std::atoi(text.c_str());
-  std::vector<std::string> children;
+// A group directory's entries: child groups (sorted) and, when `pids` is
+// given, the pid directories. false when the group is gone.
+bool list_group(const std::string& dir, std::vector<std::string>* children,
+                std::vector<std::string>* pids) {
   DIR* d = ::opendir(dir.c_str());
-  if (!d) return;  // removed meanwhile
+  if (!d) return false;  // removed meanwhile
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] == '.') continue;
     if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
@@ -53,24 +54,76 @@ void sample_group(const std::string& mount, const std::string& path, Sample* out
       struct stat st;
       if (e->d_type == DT_DIR ||
           (::stat((dir + "/" + e->d_name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)))
-        children.emplace_back(e->d_name);
-      continue;
+        children->emplace_back(e->d_name);
+    } else if (pids) {
+      pids->emplace_back(e->d_name);
     }
+  }
+  ::closedir(d);
+  std::sort(children->begin(), children->end());
+  return true;
+}
+
+void walk_groups(const std::string& mount, const std::string& path, std::vector<std::string>* out) {
+  std::vector<std::string> children;
+  if (!list_group(mount + "/" + path, &children, nullptr)) return;
+  out->push_back(path);
+  for (const auto& c : children) walk_groups(mount, path + "/" + c, out);
+}
+
+std::optional<double> number_of(const std::string& value) {
+  char* end = nullptr;
+  double d = std::strtod(value.c_str(), &end);
+  if (value.empty() || *end != '\0') return std::nullopt;
+  return d;
+}
+
+void sample_group(const std::string& mount, const std::string& path, bool group_stats,
+                  Sample* out) {
+  const std::string dir = mount + "/" + path;
+  GroupSample g;
+  g.path = path;
+  std::string text;
+  if (slurp(dir + "/scheduler", &text)) g.policy = text.substr(0, text.find('\n'));
+  if (slurp(dir + "/cpu.weight", &text)) g.weight = std::atoi(text.c_str());
+  if (group_stats && slurp(dir + "/stats", &text)) g.stats = parse_stat_lines(text);
+  std::vector<std::string> children, pids;
+  if (!list_group(dir, &children, &pids)) return;
+  for (const auto& pid : pids) {
     ProcSample p;
-    p.pid = static_cast<pid_t>(std::atol(e->d_name));
-    const std::string pdir = dir + "/" + e->d_name;
+    p.pid = static_cast<pid_t>(std::atol(pid.c_str()));
+    const std::string pdir = dir + "/" + pid;
     if (!slurp(pdir + "/stats", &text) || !parse_proc_stats(text, &p)) continue;  // exited
     if (slurp(pdir + "/comm", &text)) p.comm = text.substr(0, text.find('\n'));
     g.procs.push_back(std::move(p));
   }
-  ::closedir(d);
   std::sort(g.procs.begin(), g.procs.end(),
             [](const ProcSample& a, const ProcSample& b) { return a.pid < b.pid; });
-  std::sort(children.begin(), children.end());
   out->groups.push_back(std::move(g));
-  for (const auto& c : children) sample_group(mount, path + "/" + c, out);
+  for (const auto& c : children) sample_group(mount, path + "/" + c, group_stats, out);
 }
 }  // namespace
+
+StatLines parse_stat_lines(const std::string& text) {
+  StatLines out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string key, value;
+    if (!(words >> key)) continue;
+    std::getline(words >> std::ws, value);
+    out.emplace_back(key, value);
+  }
+  return out;
+}
+
+std::vector<std::string> group_paths(const std::string& mount) {
+  if (::access((mount + "/0/tasks").c_str(), R_OK) != 0)
+    throw CliError("cannot read " + mount + "/0/tasks");
+  std::vector<std::string> out;
+  walk_groups(mount, "0", &out);
+  return out;
+}
 
 bool parse_proc_stats(const std::string& text, ProcSample* out) {
   std::istringstream in(text);
@@ -87,21 +140,29 @@ bool parse_proc_stats(const std::string& text, ProcSample* out) {
       out->system_usec = num();
     } else if (key == "uid") {
       out->uid = static_cast<uid_t>(num());
+    } else if (key == "cpu_pct") {
+      out->cpu_pct = number_of(value);
+    } else if (key == "entitled_pct") {
+      out->entitled_pct = number_of(value);
     }
   }
   return usage;
 }
 
-Sample take_sample(const std::string& mount) {
+Sample take_sample(const std::string& mount, bool with_group_stats) {
   Sample s;
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  s.when_sec = ts.tv_sec + ts.tv_nsec / 1e9;
   std::string text;
   // 0 lists every process of the machine: check it is there, do not read it.
   if (::access((mount + "/0/tasks").c_str(), R_OK) != 0)
     throw CliError("cannot read " + mount + "/0/tasks");
-  sample_group(mount, "0", &s);
+  sample_group(mount, "0", with_group_stats, &s);
+  // Stamped when the counters were read: the daemon's first stats read
+  // after a quiet spell waits one window before it answers.
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  s.when_sec = ts.tv_sec + ts.tv_nsec / 1e9;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  s.wall_sec = ts.tv_sec + ts.tv_nsec / 1e9;
   if (slurp(mount + "/usernice", &text)) {
     std::istringstream in(text);
     long uid, nice;

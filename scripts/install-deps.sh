@@ -43,6 +43,7 @@ packages=(
   groff-base man-db
   debootstrap
   libsystemd-dev
+  nlohmann-json3-dev gnuplot-nox python3-prometheus-client
 )
 backports=(libbpf-dev bpftool)
 

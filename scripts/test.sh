@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to every test: installs what is
 # needed, builds, runs the unit tests, the root integration tests (they skip,
-# saying why, where root or /dev/fuse is missing) and the VM tests; then the
-# unit and integration tests once more, built with AddressSanitizer,
-# LeakSanitizer and UBSan (daemon included) in build-asan/.
+# saying why, where root or /dev/fuse is missing), the VM tests and the
+# package test (scripts/package-test.sh: the .deb in a clean bookworm root);
+# then the unit and integration tests once more, built with
+# AddressSanitizer, LeakSanitizer and UBSan (daemon included) in build-asan/.
 # Idempotent. Prints "N passed, N failed, N skipped" last.
 set -euo pipefail
 cd "$(dirname "$0")/.."

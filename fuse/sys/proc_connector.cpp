@@ -12,6 +12,18 @@
 
 namespace fsched {
 
+namespace {
+// The event codes (kernel ABI) by number: bookworm's linux-libc-dev (6.1)
+// declares them inside struct proc_event, 6.6 and later outside it, so
+// neither spelling compiles against both.
+enum : unsigned {
+  event_fork = 0x00000001,
+  event_exec = 0x00000002,
+  event_uid = 0x00000004,
+  event_exit = 0x80000000,
+};
+}  // namespace
+
 Result<ProcConnector> ProcConnector::open() {
   UniqueFd fd(::socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR));
   if (!fd) return make_error(errno, std::string("proc connector socket: ") + std::strerror(errno));
@@ -69,24 +81,24 @@ void ProcConnector::read_events(std::vector<ProcEvent>& out) {
       std::memcpy(&copy, cn->data, std::min(avail, sizeof copy));
       const proc_event* ev = &copy;
       ProcEvent e;
-      switch (ev->what) {
-        case PROC_EVENT_FORK:
+      switch (static_cast<unsigned>(ev->what)) {
+        case event_fork:
           e.kind = ProcEvent::Kind::fork;
           e.pid = ev->event_data.fork.child_pid;
           e.tgid = ev->event_data.fork.child_tgid;
           e.parent_tgid = ev->event_data.fork.parent_tgid;
           break;
-        case PROC_EVENT_EXEC:
+        case event_exec:
           e.kind = ProcEvent::Kind::exec;
           e.pid = ev->event_data.exec.process_pid;
           e.tgid = ev->event_data.exec.process_tgid;
           break;
-        case PROC_EVENT_EXIT:
+        case event_exit:
           e.kind = ProcEvent::Kind::exit;
           e.pid = ev->event_data.exit.process_pid;
           e.tgid = ev->event_data.exit.process_tgid;
           break;
-        case PROC_EVENT_UID:
+        case event_uid:
           e.kind = ProcEvent::Kind::uid;
           e.pid = ev->event_data.id.process_pid;
           e.tgid = ev->event_data.id.process_tgid;

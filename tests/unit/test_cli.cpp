@@ -26,6 +26,32 @@ TEST_CASE("spawn finds CONF as the assignment says", "[cli][spawn]") {
   CHECK(conf_path("/etc/fs.conf", "/home/me", "/x") == "/etc/fs.conf");
 }
 
+namespace {
+// The build tree has /b/cli/spawn.conf; the installed layout has none
+// beside /usr/bin/fsched, the workloads in /usr/libexec/fsched.
+bool build_and_installed(const std::string& p) {
+  return p == "/b/cli/spawn.conf" || p == "/usr/share/fsched/spawn.conf" ||
+         p == "/usr/libexec/fsched/piglet" || p == "/home/me/exp/io";
+}
+}  // namespace
+
+TEST_CASE("spawn falls back to the installed CONF and workloads", "[cli][spawn]") {
+  const std::string installed = "/usr/share/fsched/spawn.conf";
+  CHECK(conf_path("", "/home/me", "/b/cli", installed, build_and_installed) == "/b/cli/spawn.conf");
+  CHECK(conf_path("", "/home/me", "/usr/bin", installed, build_and_installed) == installed);
+  CHECK(conf_path("my.conf", "/home/me", "/usr/bin", installed, build_and_installed) ==
+        "/home/me/my.conf");
+
+  auto lines = parse_spawn_conf("1 piglet 5\n1 io\n1 /bin/yes\n1 gone\n", "/home/me/exp/s.conf",
+                                no_users);
+  find_programs_in(lines, "/usr/libexec/fsched", build_and_installed);
+  CHECK(lines[0].program == "/usr/libexec/fsched/piglet");
+  CHECK(lines[0].args == std::vector<std::string>{"piglet", "5"});
+  CHECK(lines[1].program == "/home/me/exp/io");  // beside CONF wins
+  CHECK(lines[2].program == "/bin/yes");
+  CHECK(lines[3].program == "/home/me/exp/gone");  // reported missing where CONF says
+}
+
 TEST_CASE("spawn takes relative programs from CONF's directory", "[cli][spawn]") {
   auto lines = parse_spawn_conf(
       "# the assignment's sample\n9000 piglet\n\n9001 /usr/bin/yes  y\nalice bin/io /srv\n",
