@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -156,6 +157,18 @@ int run(const std::vector<std::string>& argv, std::string* out, const Command::O
   int rc = c.wait();
   if (out) *out = c.out();
   return rc;
+}
+
+double shown_pct(const std::string& screen, const std::string& label) {
+  std::istringstream in(screen);
+  for (std::string line; std::getline(in, line);) {
+    auto at = line.find(label);
+    if (at == std::string::npos) continue;
+    std::smatch m;
+    std::string rest = line.substr(at + label.size());
+    if (std::regex_search(rest, m, std::regex("([0-9]+\\.[0-9])%"))) return std::stod(m[1]);
+  }
+  return -1;
 }
 
 }  // namespace it

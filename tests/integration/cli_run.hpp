@@ -100,4 +100,8 @@ double stat_number(const std::string& stats_text, const std::string& key);
 // Runs to the end; returns the exit status, output in *out.
 int run(const std::vector<std::string>& argv, std::string* out, const Command::Options& o = {});
 
+// The first percentage after `label` on its line in `fsched top`'s text,
+// -1 when absent.
+double shown_pct(const std::string& screen, const std::string& label);
+
 }  // namespace it

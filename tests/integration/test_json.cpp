@@ -56,19 +56,6 @@ const json* group_in(const json& doc, const std::string& path) {
   return nullptr;
 }
 
-// The first percentage after `label` on its line in top's text, -1 when absent.
-double shown_pct(const std::string& screen, const std::string& label) {
-  std::istringstream in(screen);
-  for (std::string line; std::getline(in, line);) {
-    auto at = line.find(label);
-    if (at == std::string::npos) continue;
-    std::smatch m;
-    std::string rest = line.substr(at + label.size());
-    if (std::regex_search(rest, m, std::regex("([0-9]+\\.[0-9])%"))) return std::stod(m[1]);
-  }
-  return -1;
-}
-
 bool have_program(const std::string& name) {
   return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
 }

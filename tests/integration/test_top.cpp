@@ -24,19 +24,6 @@ std::string sh(const std::string& cmd) {
   return out;
 }
 
-// The percentage top shows on the line of `label`, -1 when absent.
-double shown_pct(const std::string& screen, const std::string& label) {
-  std::istringstream in(screen);
-  for (std::string line; std::getline(in, line);) {
-    auto at = line.find(label);
-    if (at == std::string::npos) continue;
-    std::smatch m;
-    std::string rest = line.substr(at + label.size());
-    if (std::regex_search(rest, m, std::regex("([0-9]+\\.[0-9])%"))) return std::stod(m[1]);
-  }
-  return -1;
-}
-
 // A user-fair group 0/fs running the assignment's sample (3 piglets of
 // 9000, 2 of 9001) on CPU 0.
 struct SampleRunning {
