@@ -1,6 +1,6 @@
 // fschedfs: mounts the sched-groups tree.
 //
-//   fschedfs [-f] [-d] [-o backend=auto|cgroup|scx,cgroup_root=PATH] MOUNTPOINT
+//   fschedfs [-f] [-d] [-o backend=auto|cgroup|scx,cgroup_root=PATH,rules=FILE] MOUNTPOINT
 //   fschedfs SOURCE MOUNTPOINT -o OPTIONS     (mount -t fuse.fschedfs, fstab)
 //
 // The composition root: it builds the layers (backend, tree, FUSE session,
@@ -20,9 +20,11 @@
 #include "mount_table.hpp"
 #include "options.hpp"
 #include "pidfd_pin.hpp"
+#include "placer.hpp"
 #include "proc_probe.hpp"
 #include "process_list.hpp"
 #include "result.hpp"
+#include "rules_reloader.hpp"
 #include "service_notify.hpp"
 #include "session.hpp"
 #include "watcher.hpp"
@@ -38,6 +40,8 @@ void usage(const char* prog) {
       "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
       "    -o guest_dir=PATH|none      where loaded guest schedulers are kept\n"
       "                                (default /var/lib/fsched/guests)\n"
+      "    -o rules=PATH|none          placement rules (default /etc/fsched/rules\n"
+      "                                when it exists); SIGHUP rereads them\n"
       "    -o window_ms=N              stats sampling window (default: 1000)\n"
       "    -o max_depth=N              deepest nesting of groups (default: 32)\n"
       "    -o max_groups=N             guest groups in all (default: 4096)\n"
@@ -50,16 +54,23 @@ void usage(const char* prog) {
 // before it would be left behind in the parent, which exits.
 class Threads {
  public:
-  Threads(Backend& backend, FsContext& ctx, std::chrono::milliseconds window)
+  Threads(Backend& backend, FsContext& ctx, std::chrono::milliseconds window, RulesSource rules,
+          std::shared_ptr<const RuleSet> initial_rules)
       : backend_(backend),
         ctx_(ctx),
-        watcher_(ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window) {}
+        watcher_(ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window),
+        placer_(ctx.tree, ctx.mu, [&ctx] { ctx.flush_changes(); }),
+        reloader_(std::move(rules), std::move(initial_rules), placer_) {
+    watcher_.on_identity([this](const std::vector<pid_t>& pids) { placer_.apply_to(pids); });
+  }
   ~Threads() { stop(); }
 
   void start() {
     backend_.start();       // the backend's own (scx: ejection monitor; v1: accounting queue)
     ctx_.invalidator.start(ctx_.se);
     watcher_.start();       // proc connector events, the sampler
+    placer_.adopt_existing();
+    reloader_.start();      // the first placement, then SIGHUP
     started_ = true;
   }
   // Stops them in reverse order; the backend's last, under the tree's lock
@@ -67,6 +78,7 @@ class Threads {
   void stop() {
     if (!started_) return;
     started_ = false;
+    reloader_.stop();
     watcher_.stop();
     ctx_.invalidator.stop();
     std::unique_lock lock(ctx_.mu);
@@ -77,10 +89,13 @@ class Threads {
   Backend& backend_;
   FsContext& ctx_;
   Watcher watcher_;
+  Placer placer_;
+  RulesReloader reloader_;
   bool started_ = false;
 };
 
 int run(int argc, char** argv) {
+  block_reload_signal();  // before any thread exists (rules_reloader.hpp)
   CommandLine line = normalize_command_line(argc, argv);
   std::vector<char*> args = c_argv(line);
   FuseSession session(static_cast<int>(args.size()) - 1, args.data());
@@ -109,6 +124,13 @@ int run(int argc, char** argv) {
   // and the daemon checks every change again from the request.
   session.add_arg("-oallow_other,default_permissions");
 
+  // A bad rules file stops the start with its errors, before anything moves.
+  const RulesSource rules_source = RulesSource::from_option(options->rules);
+  auto initial_rules = rules_source.load();
+  if (!initial_rules)
+    throw FatalError("rules: " + rules_source.path + " refused:\n" +
+                     initial_rules.error().message);
+
   auto backend = make_backend(options->backend, options->cgroup_root, options->guest_dir);
   if (!backend) throw FatalError(backend.error().message);
   Tree tree(**backend, pin_process, options->limits);
@@ -134,7 +156,8 @@ int run(int argc, char** argv) {
   if (!session.foreground()) log_to_syslog();
   log()->info("mounted on {} with the {} backend", session.mountpoint(), tree.backend().name());
 
-  Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms));
+  Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms),
+                  rules_source, std::move(*initial_rules));
   threads.start();
   ServiceNotifier notifier;
   notifier.ready_when_answering(session.mountpoint(),

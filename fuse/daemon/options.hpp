@@ -16,6 +16,9 @@ struct Options {
   // Where loaded guest schedulers are kept across restarts; "none" keeps
   // them only while the daemon runs.
   std::string guest_dir = "/var/lib/fsched/guests";
+  // The placement rules file: empty for /etc/fsched/rules when it exists,
+  // "none" for no rules.
+  std::string rules;
   int window_ms = 1000;          // the stats sampling window
   Limits limits;
 };

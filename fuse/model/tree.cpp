@@ -173,6 +173,25 @@ int Tree::make_group(GroupId parent, std::string_view name, mode_t mode, const C
   return 0;
 }
 
+int Tree::ensure_group(const GroupPath& path, GroupId* out) {
+  GroupId at = kHostGroup;
+  for (const auto& name : path) {
+    if (auto id = child(at, name)) {
+      at = *id;
+      continue;
+    }
+    GroupId made = kHostGroup;
+    if (int e = make_group(at, name, 0755, Cred{}, &made)) return e;
+    // A rule's group is `fair` whatever its parent's policy, as the spec
+    // has it: the admin chooses another by writing `scheduler`.
+    if (groups_.at(made).settings.policy != kDefaultPolicy)
+      if (int e = set_policy(made, policy_name(kDefaultPolicy), Cred{})) return e;
+    at = made;
+  }
+  if (out) *out = at;
+  return 0;
+}
+
 int Tree::remove_group(GroupId parent, std::string_view name, const Cred& cred) {
   const Group* p = group(parent);
   if (!p) return ENOENT;
@@ -224,7 +243,10 @@ int Tree::rename(GroupId parent, std::string_view name, GroupId new_parent,
     }
     Process* p = adopt_pinned(pin->info());
     if (!p) return EINVAL;
-    return move_pinned(*p, *pin, new_parent, cred);
+    // A rename is always someone else's hand: mv(1) is its own process.
+    int e = move_pinned(*p, *pin, new_parent, cred);
+    if (!e) p->placement = Placement::hand;
+    return e;
   }
   auto id = child(parent, name);
   if (!id) return is_reserved_name(name) ? EPERM : ENOENT;

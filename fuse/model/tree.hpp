@@ -49,9 +49,20 @@ struct ProcessInfo {
   bool kernel_thread = false;
 };
 
+// Who chose a process's group, which decides whether placement rules may
+// move it (the spec's "Placement rules"):
+//   rule    where it started, or where a rule put it: rules apply;
+//   hand    moved by someone else (`mv`, `tasks`), or forked by such a
+//           process: rules leave it until its next exec;
+//   sticky  it moved itself (`echo $$ > tasks`, `fsched run`): it chose
+//           the group for what it runs, so rules leave it and its children
+//           across exec, as cgexec --sticky does.
+enum class Placement : std::uint8_t { rule, hand, sticky };
+
 struct Process {
   ProcessInfo info;
   GroupId group = kHostGroup;
+  Placement placement = Placement::rule;
 };
 
 // A directory entry whose kernel cache may now be wrong.
@@ -92,8 +103,16 @@ class Tree {
   [[nodiscard]] int remove_group(GroupId parent, std::string_view name, const Cred& cred);
   [[nodiscard]] int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
              unsigned flags, const Cred& cred);
-  // Moves the process that has this pid now (a write to tasks).
-  [[nodiscard]] int move_process(pid_t pid, GroupId to, const Cred& cred);
+  // Moves the process that has this pid now (a write to tasks, a rename),
+  // marking it as placed `how`.
+  [[nodiscard]] int move_process(pid_t pid, GroupId to, const Cred& cred,
+                                 Placement how = Placement::hand);
+  // A placement rule's move: as root, and only while the process is still
+  // the rules' to place (Placement::rule); 0 when it was left alone.
+  [[nodiscard]] int place_process(pid_t pid, GroupId to);
+  // The group at `path`, made (owned by root, 0755, policy fair) with
+  // every missing parent when it does not exist.
+  [[nodiscard]] int ensure_group(const GroupPath& path, GroupId* out);
   [[nodiscard]] int set_weight(GroupId id, int weight, const Cred& cred);
   [[nodiscard]] int set_policy(GroupId id, std::string_view name, const Cred& cred);
   [[nodiscard]] int chmod_group(GroupId id, mode_t mode, const Cred& cred);
@@ -114,6 +133,9 @@ class Tree {
   void process_gone(pid_t pid);
   void process_reniced(pid_t pid, int nice);
   void process_ids_changed(pid_t pid, uid_t uid, gid_t gid);
+  // An exec ends a placement by hand (not a sticky one).
+  void process_execed(pid_t pid);
+  void set_placement(pid_t pid, Placement how);
 
   std::vector<EntryChange> drain_changes();
 

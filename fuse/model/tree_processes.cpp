@@ -17,7 +17,7 @@ MemberTraits traits_of(const ProcessInfo& info) {
 }
 }  // namespace
 
-int Tree::move_process(pid_t pid, GroupId to, const Cred& cred) {
+int Tree::move_process(pid_t pid, GroupId to, const Cred& cred, Placement how) {
   if (!group(to)) return ENOENT;
   // The pin comes first: every fact used below is about the process that
   // has this number now, and stays about it.
@@ -25,7 +25,28 @@ int Tree::move_process(pid_t pid, GroupId to, const Cred& cred) {
   if (!pin) return ESRCH;
   Process* p = adopt_pinned(pin->info());
   if (!p) return EINVAL;  // a kernel thread
-  return move_pinned(*p, *pin, to, cred);
+  int e = move_pinned(*p, *pin, to, cred);
+  if (!e) p->placement = how;
+  return e;
+}
+
+int Tree::place_process(pid_t pid, GroupId to) {
+  if (!group(to)) return ENOENT;
+  auto pin = pinner_(pid);
+  if (!pin) return ESRCH;
+  Process* p = adopt_pinned(pin->info());
+  if (!p || p->placement != Placement::rule) return 0;
+  return move_pinned(*p, *pin, to, Cred{});
+}
+
+void Tree::process_execed(pid_t pid) {
+  auto it = procs_.find(pid);
+  if (it != procs_.end() && it->second.placement == Placement::hand)
+    it->second.placement = Placement::rule;
+}
+
+void Tree::set_placement(pid_t pid, Placement how) {
+  if (auto it = procs_.find(pid); it != procs_.end()) it->second.placement = how;
 }
 
 Process* Tree::adopt_pinned(const ProcessInfo& info) {
@@ -109,12 +130,15 @@ void Tree::process_appeared(const ProcessInfo& info, GroupId group_id) {
 void Tree::process_forked(const ProcessInfo& child, pid_t parent) {
   if (child.kernel_thread || procs_.count(child.pid)) return;
   GroupId g = kHostGroup;
+  Placement how = Placement::rule;
   if (auto it = procs_.find(parent); it != procs_.end()) {
     g = it->second.group;
+    how = it->second.placement;  // where the parent was put, the child is
   } else if (auto path = backend_.locate(child.pid)) {
     if (auto id = find(*path)) g = *id;
   }
   process_appeared(child, g);
+  procs_.at(child.pid).placement = how;
   if (g != kHostGroup) backend_.process_forked(child.pid, parent, path_of(g), traits_of(child));
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <climits>
 #include <charconv>
 #include <sstream>
 #include <string_view>
@@ -105,6 +106,17 @@ std::optional<ProcIds> parse_proc_ids(std::string_view status) {
     auto line = status.substr(0, nl);
     if (line.starts_with("Uid:")) have_uid = to_number(first_field(line.substr(4)), ids.uid);
     if (line.starts_with("Gid:")) have_gid = to_number(first_field(line.substr(4)), ids.gid);
+    if (line.starts_with("Tgid:")) to_number(first_field(line.substr(5)), ids.tgid);
+    if (line.starts_with("Groups:")) {
+      auto rest = line.substr(7);
+      while (true) {
+        auto f = first_field(rest);
+        if (f.empty()) break;
+        gid_t g = 0;
+        if (to_number(f, g)) ids.groups.push_back(g);
+        rest.remove_prefix(static_cast<size_t>(f.data() - rest.data()) + f.size());
+      }
+    }
     if (nl == std::string_view::npos) break;
     status.remove_prefix(nl + 1);
   }
@@ -116,6 +128,14 @@ std::optional<ProcIds> read_proc_ids(pid_t pid) {
   auto text = read_small_file("/proc/" + std::to_string(pid) + "/status");
   if (!text) return std::nullopt;
   return parse_proc_ids(*text);
+}
+
+std::optional<std::string> read_proc_exe(pid_t pid) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+  ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
+  if (n < 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 std::optional<std::uint64_t> parse_run_delay_usec(std::string_view schedstat) {

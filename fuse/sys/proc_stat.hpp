@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace fsched {
 
@@ -34,10 +36,16 @@ std::optional<ProcStat> read_proc_stat(pid_t pid);
 struct ProcIds {
   uid_t uid = 0;  // real
   gid_t gid = 0;  // real
+  pid_t tgid = 0;  // the process a thread belongs to
+  std::vector<gid_t> groups;  // supplementary
 };
-// Parses the Uid:/Gid: lines of /proc/<pid>/status.
+// Parses the Uid:, Gid:, Tgid: and Groups: lines of /proc/<pid>/status.
 std::optional<ProcIds> parse_proc_ids(std::string_view status);
 std::optional<ProcIds> read_proc_ids(pid_t pid);
+
+// The target of /proc/<pid>/exe; nullopt when unreadable (a kernel
+// thread, a process gone).
+std::optional<std::string> read_proc_exe(pid_t pid);
 
 std::uint64_t ticks_to_usec(std::uint64_t ticks);
 

@@ -9,10 +9,20 @@
 #include "log.hpp"
 #include "ops.hpp"
 #include "parse.hpp"
+#include "proc_stat.hpp"
 
 namespace fsched {
 
 namespace {
+// A process that writes its own pid chose its group for what it will run
+// (`echo $$ > tasks`, `fsched run`); FUSE names the writing thread, whose
+// process is its Tgid.
+Placement placement_by(const Cred& cred, pid_t moved) {
+  if (cred.pid == moved) return Placement::sticky;
+  auto ids = read_proc_ids(cred.pid);
+  return ids && ids->tgid == moved ? Placement::sticky : Placement::hand;
+}
+
 int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
   FsContext& ctx = context_of(req);
   auto handle = ctx.handles.get(fi->fh);
@@ -50,9 +60,10 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
       auto pid = parse_pid(text);
       if (!pid) return pid.error().code;
       std::vector<EntryChange> changes;
+      const Placement how = placement_by(cred, *pid);
       {
         std::unique_lock lock(ctx.mu);
-        err = ctx.tree.move_process(*pid, id, cred);
+        err = ctx.tree.move_process(*pid, id, cred, how);
         changes = ctx.tree.drain_changes();
       }
       // The kernel drops the old <pid>/ entry before the write returns: a

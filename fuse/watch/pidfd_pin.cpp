@@ -40,7 +40,10 @@ std::optional<ProcIds> ids_through(int pidfd, bool* gone) {
     return std::nullopt;
   }
   if (!(info.mask & kPidfdInfoCreds)) return std::nullopt;
-  return ProcIds{info.ruid, info.rgid};
+  ProcIds ids;
+  ids.uid = info.ruid;
+  ids.gid = info.rgid;
+  return ids;
 }
 
 class PidfdPin : public ProcessPin {

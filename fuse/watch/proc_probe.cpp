@@ -42,6 +42,7 @@ class ProcFs : public ProcSource {
     if (n == -1 && errno != 0) return std::nullopt;
     return n;
   }
+  std::optional<std::string> exe(pid_t pid) override { return read_proc_exe(pid); }
   std::optional<std::uint64_t> wait_usec(pid_t pid, int threads) override {
     return read_run_delay_usec(pid, threads);
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +25,8 @@ class ProcSource {
   virtual std::vector<pid_t> pids() = 0;
   // The nice level of a process's leader thread, by getpriority(2).
   virtual std::optional<int> nice(pid_t pid) = 0;
+  // The program it runs (the target of /proc/<pid>/exe).
+  virtual std::optional<std::string> exe(pid_t pid) = 0;
   // Its runqueue wait so far, in µs (schedstat), summed over `threads`.
   virtual std::optional<std::uint64_t> wait_usec(pid_t pid, int threads) = 0;
 };

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_set>
@@ -79,6 +80,8 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   std::vector<std::pair<pid_t, ProcIds>> owners;
   std::vector<std::pair<pid_t, ProcStat>> execs;
   std::vector<pid_t> exec_pids;
+  std::vector<pid_t> execed;      // every process that exec'd
+  std::vector<pid_t> new_identity;  // exec'd or changed uid: for the rules
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
@@ -87,6 +90,8 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         break;
       case ProcEvent::Kind::exec:
         exec_pids.push_back(e.tgid);
+        execed.push_back(e.tgid);
+        new_identity.push_back(e.tgid);
         break;
       case ProcEvent::Kind::fork:
         if (e.pid != e.tgid) break;  // a new thread, not a new process
@@ -100,6 +105,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         // process is its owner's right: keep both current.
         if (e.pid != e.tgid) break;
         if (auto ids = proc_.ids(e.pid)) owners.emplace_back(e.pid, *ids);
+        new_identity.push_back(e.pid);
         break;
     }
   }
@@ -118,7 +124,8 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
     for (pid_t pid : exec_pids)
       if (auto st = proc_.stat(pid)) execs.emplace_back(pid, *st);
   }
-  if (forks.empty() && exits.empty() && owners.empty() && execs.empty()) return;
+  if (forks.empty() && exits.empty() && owners.empty() && execs.empty() && execed.empty()) return;
+  {
   std::unique_lock lock(mu_);
   // Exits first: a pid that exited and was reused within one batch is
   // dropped before its new process is added.
@@ -136,7 +143,12 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
     const Process* p = tree_.process(pid);
     if (p && p->info.start_time == st.start_time) tree_.process_reniced(pid, st.nice);
   }
+  for (pid_t pid : execed) tree_.process_execed(pid);
   flush_();
+  }
+  std::sort(new_identity.begin(), new_identity.end());
+  new_identity.erase(std::unique(new_identity.begin(), new_identity.end()), new_identity.end());
+  tell_identity(new_identity);
 }
 
 void Watcher::sampler_loop() {
@@ -221,6 +233,11 @@ void Watcher::rescan() {
   for (const auto& k : reniced)
     if (still_same(tree_, k.pid, k.start_time)) tree_.process_reniced(k.pid, live.at(k.pid).nice);
   flush_();
+  lock.unlock();
+  // Their exec and uid events may be among those lost.
+  std::vector<pid_t> found_pids;
+  for (const auto& info : found) found_pids.push_back(info.pid);
+  tell_identity(found_pids);
 }
 
 void Watcher::safety_net() {
@@ -257,6 +274,10 @@ void Watcher::safety_net() {
     if (still_same(tree_, k.pid, k.start_time)) tree_.process_gone(k.pid);
   for (const auto& info : found) tree_.process_found(info);
   flush_();
+  lock.unlock();
+  std::vector<pid_t> found_pids;
+  for (const auto& info : found) found_pids.push_back(info.pid);
+  tell_identity(found_pids);
 }
 
 void Watcher::check_nice() {

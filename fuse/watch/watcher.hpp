@@ -42,6 +42,13 @@ class Watcher {
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;
 
+  // Told, with no lock held, of processes whose placement may have to
+  // change: those that exec'd or changed uid, and those found without an
+  // event. Set before start().
+  void on_identity(std::function<void(const std::vector<pid_t>&)> hook) {
+    identity_hook_ = std::move(hook);
+  }
+
   void start();
   void stop();
 
@@ -62,6 +69,9 @@ class Watcher {
 
  private:
   void events_loop();
+  void tell_identity(const std::vector<pid_t>& pids) {
+    if (identity_hook_ && !pids.empty()) identity_hook_(pids);
+  }
   void sampler_loop();
   // The process tier's window (watcher_sample.cpp): shares and entitlements.
   void sample_processes(double elapsed_usec, bool publish, WindowFigures* out);
@@ -70,6 +80,7 @@ class Watcher {
   std::shared_mutex& mu_;
   StatsBook& stats_;
   std::function<void()> flush_;
+  std::function<void(const std::vector<pid_t>&)> identity_hook_;
   ProcSource& proc_;
   std::chrono::milliseconds window_;
   int net_windows_;

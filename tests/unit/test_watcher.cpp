@@ -48,7 +48,10 @@ class FakeSource : public ProcSource {
     note();
     auto it = proc_.outside.find(pid);
     if (it == proc_.outside.end()) return std::nullopt;
-    return ProcIds{it->second.uid, it->second.gid};
+    ProcIds ids;
+    ids.uid = it->second.uid;
+    ids.gid = it->second.gid;
+    return ids;
   }
   std::vector<pid_t> pids() override {
     ++listings;
@@ -63,6 +66,12 @@ class FakeSource : public ProcSource {
     return it->second.nice;
   }
 
+  std::optional<std::string> exe(pid_t pid) override {
+    auto it = exes.find(pid);
+    if (it == exes.end()) return std::nullopt;
+    return it->second;
+  }
+
   std::optional<std::uint64_t> wait_usec(pid_t pid, int) override {
     auto it = waits.find(pid);
     return it == waits.end() ? 0 : it->second;
@@ -74,6 +83,7 @@ class FakeSource : public ProcSource {
   int nice_reads = 0;
   std::map<pid_t, std::uint64_t> ticks;  // CPU time, in clock ticks
   std::map<pid_t, std::uint64_t> waits;  // runqueue wait, µs
+  std::map<pid_t, std::string> exes;
 
  private:
   static ProcStat stat_of(const ProcessInfo& info) {

@@ -1,0 +1,138 @@
+#include "placer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "log.hpp"
+
+namespace fsched {
+
+namespace {
+// Processes moved per hold of the exclusive lock: each move is a few
+// cgroupfs writes (~0.1 ms), so a FUSE request waits a few ms at most.
+constexpr std::size_t kBatch = 32;
+}  // namespace
+
+Placer::Placer(Tree& tree, std::shared_mutex& mu, std::function<void()> flush, ProcSource& proc)
+    : tree_(tree), mu_(mu), flush_(std::move(flush)), proc_(proc) {}
+
+std::shared_ptr<const RuleSet> Placer::rules() const {
+  std::lock_guard lock(rules_mu_);
+  return rules_;
+}
+
+Placer::Summary Placer::set_rules(std::shared_ptr<const RuleSet> rules) {
+  {
+    std::lock_guard lock(rules_mu_);
+    rules_ = rules;
+  }
+  {
+    std::lock_guard lock(warned_mu_);
+    warned_.clear();
+  }
+  if (!rules || rules->empty()) return {};
+  // The rules' groups exist from now on, whether or not a process matches
+  // yet: an admin can set their scheduler and weight at once.
+  std::vector<pid_t> pids;
+  {
+    std::unique_lock lock(mu_);
+    for (const auto& path : rules->groups()) {
+      GroupId id = kHostGroup;
+      if (int e = tree_.ensure_group(path, &id))
+        log()->warn("rules: cannot make group 0{}{}: {}", path.empty() ? "" : "/",
+                    join_path(path), std::strerror(e));
+    }
+    flush_();
+    pids.reserve(tree_.processes().size());
+    for (const auto& [pid, p] : tree_.processes())
+      if (p.placement == Placement::rule) pids.push_back(pid);
+  }
+  return place(*rules, pids);
+}
+
+void Placer::adopt_existing() {
+  std::unique_lock lock(mu_);
+  std::vector<pid_t> members;
+  for (const auto& [pid, p] : tree_.processes())
+    if (p.group != kHostGroup && p.placement == Placement::rule) members.push_back(pid);
+  for (pid_t pid : members) tree_.set_placement(pid, Placement::hand);
+}
+
+Placer::Summary Placer::apply_to(const std::vector<pid_t>& pids) {
+  auto rules = this->rules();
+  if (!rules || rules->empty() || pids.empty()) return {};
+  return place(*rules, pids);
+}
+
+Placer::Summary Placer::place(const RuleSet& rules, const std::vector<pid_t>& pids) {
+  Summary sum;
+  sum.looked = pids.size();
+  std::vector<Target> targets = targets_of(rules, pids);
+  for (std::size_t i = 0; i < targets.size(); i += kBatch) {
+    std::vector<Target> batch(targets.begin() + static_cast<std::ptrdiff_t>(i),
+                              targets.begin() +
+                                  static_cast<std::ptrdiff_t>(std::min(targets.size(), i + kBatch)));
+    move_batch(batch, sum);
+  }
+  return sum;
+}
+
+std::vector<Placer::Target> Placer::targets_of(const RuleSet& rules,
+                                               const std::vector<pid_t>& pids) {
+  const unsigned needs = rules.needs();
+  std::vector<Target> out;
+  for (pid_t pid : pids) {
+    auto st = proc_.stat(pid);
+    if (!st || st->gone() || st->kernel_thread()) continue;
+    auto ids = proc_.ids(pid);
+    if (!ids) continue;
+    ProcessFacts facts;
+    facts.uid = ids->uid;
+    facts.gid = ids->gid;
+    if (needs & kNeedGroups) facts.groups = ids->groups;
+    if (needs & kNeedComm) facts.comm = st->comm;
+    if (needs & kNeedExe) {
+      auto exe = proc_.exe(pid);
+      if (!exe) continue;
+      facts.exe = std::move(*exe);
+    }
+    if (const PlacementRule* rule = rules.match(facts)) out.push_back({pid, st->start_time, rule});
+  }
+  return out;
+}
+
+void Placer::move_batch(const std::vector<Target>& batch, Summary& sum) {
+  std::vector<std::pair<GroupPath, int>> failures;
+  {
+    std::unique_lock lock(mu_);
+    for (const auto& t : batch) {
+      // What was read without the lock may be stale: only the process we
+      // read, still the rules' to place, and not already there.
+      const Process* p = tree_.process(t.pid);
+      if (p && (p->info.start_time != t.start_time || p->placement != Placement::rule)) continue;
+      GroupId to = kHostGroup;
+      int e = tree_.ensure_group(t.rule->group, &to);
+      if (!e && p && p->group == to) continue;
+      if (!e) e = tree_.place_process(t.pid, to);
+      if (e == ESRCH) continue;  // gone meanwhile: nothing to place
+      if (e) {
+        ++sum.failed;
+        failures.emplace_back(t.rule->group, e);
+        continue;
+      }
+      const Process* now = tree_.process(t.pid);
+      if (now && now->group == to) ++sum.moved;
+    }
+    flush_();
+  }
+  if (failures.empty()) return;
+  std::lock_guard lock(warned_mu_);
+  for (const auto& f : failures) {
+    if (std::find(warned_.begin(), warned_.end(), f) != warned_.end()) continue;
+    warned_.push_back(f);
+    log()->warn("rules: cannot place processes in 0{}{}: {} (said once until the next reload)",
+                f.first.empty() ? "" : "/", join_path(f.first), std::strerror(f.second));
+  }
+}
+
+}  // namespace fsched

@@ -1,0 +1,71 @@
+// Puts processes where the placement rules say (the spec's "Placement
+// rules"), through the tree like any move, so a rule can do nothing a
+// root `mv` could not.
+//
+// Facts are read from /proc with no lock held; moves are made in batches
+// under the tree's exclusive lock, so FUSE requests wait at most one batch
+// while thousands of processes are placed at start or reload. Without
+// rules every hook returns at once: an exec costs nothing then.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "placement_rules.hpp"
+#include "proc_source.hpp"
+#include "tree.hpp"
+
+namespace fsched {
+
+class Placer {
+ public:
+  struct Summary {
+    std::size_t looked = 0;  // processes the rules were asked about
+    std::size_t moved = 0;
+    std::size_t failed = 0;
+  };
+
+  // `mu` guards `tree`; `flush` hands its entry changes on (called with
+  // `mu` exclusive).
+  Placer(Tree& tree, std::shared_mutex& mu, std::function<void()> flush,
+         ProcSource& proc = proc_fs());
+
+  // Puts `rules` in force (null: none) and applies them to every process
+  // they may place: the start and every reload.
+  Summary set_rules(std::shared_ptr<const RuleSet> rules);
+  std::shared_ptr<const RuleSet> rules() const;
+  // A restarted daemon cannot tell which of the processes it finds in
+  // guest groups a rule put there: it leaves them all as placed by hand.
+  void adopt_existing();
+  // Processes that exec'd or changed uid, or that the watcher found with
+  // no event (after an overrun): the rules in force, to each.
+  Summary apply_to(const std::vector<pid_t>& pids);
+
+ private:
+  struct Target {
+    pid_t pid;
+    std::uint64_t start_time;
+    const PlacementRule* rule;
+  };
+  Summary place(const RuleSet& rules, const std::vector<pid_t>& pids);
+  std::vector<Target> targets_of(const RuleSet& rules, const std::vector<pid_t>& pids);
+  void move_batch(const std::vector<Target>& batch, Summary& sum);
+
+  Tree& tree_;
+  std::shared_mutex& mu_;
+  std::function<void()> flush_;
+  ProcSource& proc_;
+  mutable std::mutex rules_mu_;  // guards rules_ (the pointer; a RuleSet never changes)
+  std::shared_ptr<const RuleSet> rules_;
+  // Groups a rule could not make or move into, already logged: said once.
+  std::mutex warned_mu_;
+  std::vector<std::pair<GroupPath, int>> warned_;
+};
+
+}  // namespace fsched
