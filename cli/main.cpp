@@ -8,6 +8,7 @@
 //   fsched usernice [--mount DIR] [NICE UID]
 //   fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]
 //   fsched guest build SRC.bpf.c [-o OUT.bpf.o]
+//   fsched rules check [FILE]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "metrics.hpp"
 #include "plot_cmd.hpp"
 #include "record_cmd.hpp"
+#include "rules_cmd.hpp"
 #include "spawn.hpp"
 #include "stats_cmd.hpp"
 #include "top.hpp"
@@ -37,6 +39,7 @@ const char* kUsage =
     "       fsched usernice [--mount DIR] [NICE UID]\n"
     "       fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]\n"
     "       fsched guest build SRC.bpf.c [-o OUT.bpf.o]\n"
+    "       fsched rules check [FILE]\n"
     "\n"
     "top       per group, each user's CPU and their processes (q quits, space toggles\n"
     "          real time / CPU time, + and - change the interval); -b: plain text,\n"
@@ -63,6 +66,8 @@ const char* kUsage =
     "guest     load a compiled guest scheduler (root; NAME defaults to its own name;\n"
     "          --set changes a const volatile knob first), or build one from C\n"
     "          against the installed SDK (docs/guests.md)\n"
+    "rules     check a placement rules file (default /etc/fsched/rules) as the daemon\n"
+    "          reads it: every bad line with its number, or the rules and groups\n"
     "The tree is --mount DIR, $FSCHED_MOUNT, or the fschedfs mount found.\n";
 
 double number(const std::string& flag, const std::string& v) {
@@ -279,8 +284,21 @@ int run(int argc, char** argv) {
     }
     throw CliError("unknown guest command \"" + sub + "\" (load, build)");
   }
+  if (cmd == "rules") {
+    if (!a.more()) throw CliError("usage: fsched rules check [FILE]");
+    const std::string sub = a.words[a.i++];
+    if (sub != "check") throw CliError("unknown rules command \"" + sub + "\" (check)");
+    while (a.more()) {
+      const std::string w = a.peek();
+      if (w.size() > 1 && w[0] == '-') throw CliError("rules check: unknown option " + w);
+      rest.push_back(w);
+      ++a.i;
+    }
+    if (rest.size() > 1) throw CliError("rules check takes one FILE");
+    return run_rules_check(rest.empty() ? kDefaultRulesFile : rest[0]);
+  }
   throw CliError("unknown command \"" + cmd +
-                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest)");
+                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest, rules)");
 }
 }  // namespace
 

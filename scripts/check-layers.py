@@ -23,13 +23,16 @@ ALLOWED = {
     "fuse/backend/cgroup": {"fuse/backend", "fuse/sys", "fuse/common"},
     "fuse/backend/scx": {"fuse/backend/cgroup", "fuse/backend", "fuse/sys", "fuse/common", "bpf"},
     "fuse/model": {"fuse/backend", "fuse/common"},
-    "fuse/watch": {"fuse/model", "fuse/backend", "fuse/sys", "fuse/common"},
-    "fuse/vfs": {"fuse/watch", "fuse/model", "fuse/backend", "fuse/sys", "fuse/common"},
-    "fuse/daemon": {"fuse/vfs", "fuse/watch", "fuse/model", "fuse/backend", "fuse/backend/memory",
-                    "fuse/backend/cgroup", "fuse/backend/scx", "fuse/sys", "fuse/common", "bpf"},
+    "fuse/rules": {"fuse/model", "fuse/backend", "fuse/common"},
+    "fuse/watch": {"fuse/rules", "fuse/model", "fuse/backend", "fuse/sys", "fuse/common"},
+    "fuse/vfs": {"fuse/watch", "fuse/rules", "fuse/model", "fuse/backend", "fuse/sys",
+                 "fuse/common"},
+    "fuse/daemon": {"fuse/vfs", "fuse/watch", "fuse/rules", "fuse/model", "fuse/backend",
+                    "fuse/backend/memory", "fuse/backend/cgroup", "fuse/backend/scx", "fuse/sys",
+                    "fuse/common", "bpf"},
     "bpf": {"fuse/common", "bpf/guests"},
     "bpf/guests": set(),
-    "cli": {"fuse/common", "bpf"},
+    "cli": {"fuse/rules", "fuse/common", "bpf"},
 }
 
 # System headers only some places may include: (pattern, folders, files).

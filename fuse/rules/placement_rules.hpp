@@ -45,6 +45,8 @@ enum RuleNeed : unsigned {
 struct RuleMatch {
   enum class Kind { uid, gid, group, comm, exe } kind = Kind::uid;
   // uid: [lo, hi]; gid and group: lo (hi unused); user=NAME is a uid match.
+  // gid=N and group=NAME are the same test, membership: the real gid or
+  // one of the supplementary groups (rule_set.cpp says why).
   std::uint32_t lo = 0;
   std::uint32_t hi = 0;
   std::string text;  // comm, exe
@@ -75,6 +77,10 @@ class RuleSet {
   std::vector<PlacementRule> rules_;
   unsigned needs_ = 0;
 };
+
+// "0/users", and "0" for the host group: how the file and the log name a
+// group.
+std::string group_text(const GroupPath& group);
 
 // How user= and group= names become ids; the system's (getpwnam_r,
 // getgrnam_r) unless a test gives its own.

@@ -1,10 +1,12 @@
 // The fsched command's pure parts: the assignment's spawn rules, finding
-// the mount, and top's arithmetic.
+// the mount, top's arithmetic and `rules check`'s summary.
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "cli_error.hpp"
 #include "mount_point.hpp"
+#include "rules_cmd.hpp"
+#include "rules_fixture.hpp"
 #include "spawn_conf.hpp"
 #include "top_report.hpp"
 
@@ -139,4 +141,17 @@ TEST_CASE("top: each user's share of real time and of CPU time", "[cli][top]") {
   ReportOptions all;
   all.all = true;
   CHECK(make_report(a, b, all, default_user_name).size() == 10);
+}
+
+TEST_CASE("fsched rules check sums up a good file", "[rules][cli]") {
+  using fsched::parse_rules;
+  using fsched::RuleSet;
+  using fsched::test::fake_names;
+  auto r =
+      parse_rules("uid>=1000 0/users\nuid=0 0\ncomm=make 0/batch/\nuid=5 0/users\n", fake_names());
+  REQUIRE(r);
+  CHECK(rules_summary("/etc/fsched/rules", *r) ==
+        "/etc/fsched/rules: 4 rules, groups: 0/users, 0, 0/batch");
+  CHECK(rules_summary("r", *parse_rules("uid=1 0/a", fake_names())) == "r: 1 rule, groups: 0/a");
+  CHECK(rules_summary("r", RuleSet()) == "r: 0 rules");
 }
