@@ -8,6 +8,10 @@
 //   fsched usernice [--mount DIR] [NICE UID]
 //   fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]
 //   fsched guest build SRC.bpf.c [-o OUT.bpf.o]
+//   fsched run [-g GROUP] [-u USER] [-n NICE] [--mount DIR] [--] CMD [ARGS...]
+//   fsched move [--mount DIR] GROUP PID...
+// run and move answer with exit statuses of their own (run: CMD's, 125..127;
+// move: 0, 1, 2), as the tools they stand in for do.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,8 +21,10 @@
 #include "cli_error.hpp"
 #include "guest_cmd.hpp"
 #include "metrics.hpp"
+#include "move_cmd.hpp"
 #include "plot_cmd.hpp"
 #include "record_cmd.hpp"
+#include "run_cmd.hpp"
 #include "spawn.hpp"
 #include "stats_cmd.hpp"
 #include "top.hpp"
@@ -37,6 +43,8 @@ const char* kUsage =
     "       fsched usernice [--mount DIR] [NICE UID]\n"
     "       fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]\n"
     "       fsched guest build SRC.bpf.c [-o OUT.bpf.o]\n"
+    "       fsched run [-g GROUP] [-u USER] [-n NICE] [--mount DIR] [--] CMD [ARGS...]\n"
+    "       fsched move [--mount DIR] GROUP PID...\n"
     "\n"
     "top       per group, each user's CPU and their processes (q quits, space toggles\n"
     "          real time / CPU time, + and - change the interval); -b: plain text,\n"
@@ -63,6 +71,13 @@ const char* kUsage =
     "guest     load a compiled guest scheduler (root; NAME defaults to its own name;\n"
     "          --set changes a const volatile knob first), or build one from C\n"
     "          against the installed SDK (docs/guests.md)\n"
+    "run       become CMD in GROUP (0/batch), as cgexec: this process places itself\n"
+    "          (so placement rules leave it there), then execs CMD, whose exit status\n"
+    "          and signals are fsched run's; -n: an absolute nice level (-20..19, as\n"
+    "          systemd's Nice=); -u: as USER (root only); own errors exit 125, CMD not\n"
+    "          found 127, not executable 126\n"
+    "move      move each PID into GROUP, as cgclassify: one line per failure with its\n"
+    "          errno; exit 1 if any failed, 2 on a usage error\n"
     "The tree is --mount DIR, $FSCHED_MOUNT, or the fschedfs mount found.\n";
 
 double number(const std::string& flag, const std::string& v) {
@@ -94,6 +109,8 @@ int run(int argc, char** argv) {
   Args a{std::vector<std::string>(argv + 2, argv + argc)};
   std::vector<std::string> rest;
   std::string mount;
+  if (cmd == "run") return run_command(a.words);
+  if (cmd == "move") return move_command(a.words);
   if (cmd == "top") {
     TopOptions o;
     while (a.more()) {
@@ -280,7 +297,7 @@ int run(int argc, char** argv) {
     throw CliError("unknown guest command \"" + sub + "\" (load, build)");
   }
   throw CliError("unknown command \"" + cmd +
-                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest)");
+                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest, run, move)");
 }
 }  // namespace
 
