@@ -9,6 +9,10 @@
 //   fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]
 //   fsched guest build SRC.bpf.c [-o OUT.bpf.o]
 //   fsched rules check [FILE]
+//   fsched run [-g GROUP] [-u USER] [-n NICE] [--mount DIR] [--] CMD [ARGS...]
+//   fsched move [--mount DIR] GROUP PID...
+// run and move answer with exit statuses of their own (run: CMD's, 125..127;
+// move: 0, 1, 2), as the tools they stand in for do.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,9 +22,11 @@
 #include "cli_error.hpp"
 #include "guest_cmd.hpp"
 #include "metrics.hpp"
+#include "move_cmd.hpp"
 #include "plot_cmd.hpp"
 #include "record_cmd.hpp"
 #include "rules_cmd.hpp"
+#include "run_cmd.hpp"
 #include "spawn.hpp"
 #include "stats_cmd.hpp"
 #include "top.hpp"
@@ -40,6 +46,8 @@ const char* kUsage =
     "       fsched guest load OBJ [NAME] [--set KNOB=VALUE]... [--mount DIR]\n"
     "       fsched guest build SRC.bpf.c [-o OUT.bpf.o]\n"
     "       fsched rules check [FILE]\n"
+    "       fsched run [-g GROUP] [-u USER] [-n NICE] [--mount DIR] [--] CMD [ARGS...]\n"
+    "       fsched move [--mount DIR] GROUP PID...\n"
     "\n"
     "top       per group, each user's CPU and their processes (q quits, space toggles\n"
     "          real time / CPU time, + and - change the interval); -b: plain text,\n"
@@ -68,6 +76,13 @@ const char* kUsage =
     "          against the installed SDK (docs/guests.md)\n"
     "rules     check a placement rules file (default /etc/fsched/rules) as the daemon\n"
     "          reads it: every bad line with its number, or the rules and groups\n"
+    "run       become CMD in GROUP (0/batch), as cgexec: this process places itself\n"
+    "          (so placement rules leave it there), then execs CMD, whose exit status\n"
+    "          and signals are fsched run's; -n: an absolute nice level (-20..19, as\n"
+    "          systemd's Nice=); -u: as USER (root only); own errors exit 125, CMD not\n"
+    "          found 127, not executable 126\n"
+    "move      move each PID into GROUP, as cgclassify: one line per failure with its\n"
+    "          errno; exit 1 if any failed, 2 on a usage error\n"
     "The tree is --mount DIR, $FSCHED_MOUNT, or the fschedfs mount found.\n";
 
 double number(const std::string& flag, const std::string& v) {
@@ -99,6 +114,8 @@ int run(int argc, char** argv) {
   Args a{std::vector<std::string>(argv + 2, argv + argc)};
   std::vector<std::string> rest;
   std::string mount;
+  if (cmd == "run") return run_command(a.words);
+  if (cmd == "move") return move_command(a.words);
   if (cmd == "top") {
     TopOptions o;
     while (a.more()) {
@@ -298,7 +315,7 @@ int run(int argc, char** argv) {
     return run_rules_check(rest.empty() ? kDefaultRulesFile : rest[0]);
   }
   throw CliError("unknown command \"" + cmd +
-                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest, rules)");
+                 "\" (top, stats, metrics, record, plot, spawn, usernice, guest, rules, run, move)");
 }
 }  // namespace
 

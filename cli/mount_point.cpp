@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -33,6 +34,11 @@ std::string unescape(std::string_view s) {
     out += s[i];
   }
   return out;
+}
+
+std::string without_trailing_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
 }
 
 bool is_tree(const std::string& dir) {
@@ -74,6 +80,17 @@ std::string find_mount(const std::string& given) {
   if (std::find(mounts.begin(), mounts.end(), "/run/sched-groups") != mounts.end())
     return "/run/sched-groups";
   return mounts.front();
+}
+
+std::string tasks_file_of(const std::string& mount_given, const std::string& group) {
+  const std::string dir = without_trailing_slash(group);
+  if (!dir.empty() && dir.front() == '/') return dir + "/tasks";
+  return find_mount(mount_given) + "/" + dir + "/tasks";
+}
+
+std::string tasks_error_subject(const std::string& group, int err) {
+  const std::string dir = without_trailing_slash(group);
+  return err == ENOENT || err == ENOTDIR ? dir : dir + "/tasks";
 }
 
 }  // namespace fsched::cli
