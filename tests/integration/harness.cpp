@@ -156,7 +156,13 @@ void Daemon::start() {
   // The VM runs the same scenarios once per backend.
   if (const char* backend = std::getenv("FSCHED_TEST_BACKEND"); backend && *backend)
     opts += ",backend=" + std::string(backend);
-  for (const auto& o : extra_) opts += "," + o;
+  // The machine's own /etc/fsched/rules must not move a test's processes.
+  bool rules = false;
+  for (const auto& o : extra_) {
+    opts += "," + o;
+    rules = rules || o.starts_with("rules=");
+  }
+  if (!rules) opts += ",rules=none";
   const bool fg = mode_ == Mode::foreground;
   if (!fg) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   pid_ = ::fork();
