@@ -121,7 +121,8 @@ TempDir::~TempDir() {
 
 std::unique_ptr<Command> start_spawn(const std::string& mnt, const std::string& group,
                                      const std::string& conf) {
-  std::vector<std::string> argv{cli_dir() + "/fsched", "spawn", "--group", group, "--mount", mnt};
+  std::vector<std::string> argv{cli_dir() + "/fsched", "spawn", "--mount", mnt};
+  if (!group.empty()) argv.insert(argv.end(), {"--group", group});
   if (!conf.empty()) argv.push_back(conf);
   return std::make_unique<Command>(argv, in_dir("/", true));
 }

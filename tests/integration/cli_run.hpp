@@ -87,8 +87,8 @@ class TempDir {
     }                                                       \
   } while (0)
 
-// `fsched spawn --group GROUP` (GROUP relative to the mount, e.g. 0/fs)
-// with CONF (empty: the spawn.conf beside fsched), from /, pinned to CPU 0.
+// `fsched spawn --group GROUP` (GROUP relative to the mount, e.g. 0/fs;
+// empty: no --group, the children stay where spawn is) with CONF (empty: the spawn.conf beside fsched), from /, pinned to CPU 0.
 std::unique_ptr<Command> start_spawn(const std::string& mnt, const std::string& group,
                                      const std::string& conf = "");
 // Waits (up to 10 s) until `n` processes are in the group and none of them
