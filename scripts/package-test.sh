@@ -192,7 +192,8 @@ in_root "$r" dpkg-query -L fsched >"$work/files"
 for f in /usr/sbin/fschedfs /usr/bin/fsched /usr/libexec/fsched/piglet /usr/libexec/fsched/io \
     /usr/share/fsched/spawn.conf /usr/share/fsched/guests/fsched_guest.h \
     /lib/systemd/system/fsched.service /etc/default/fsched \
-    /usr/share/doc/fsched/examples/fstab.example /usr/share/doc/fsched/admin.md; do
+    /usr/share/doc/fsched/examples/fstab.example /usr/share/doc/fsched/examples/rules.example \
+    /usr/share/doc/fsched/admin.md; do
   grep -qxE "$f(\.gz)?" "$work/files" || fail "the package has no $f"
 done
 [ ! -f "$src/dist/bash-completion/fsched" ] ||
@@ -342,6 +343,26 @@ start_unit
 [ -d "$r$mnt/0/kept" ] || fail "0/kept is gone after a SIGKILL and a restart"
 rmdir "$r$mnt/0/kept"
 say "unit: restarted over the mount a SIGKILLed daemon left"
+# ExecReload (SIGHUP): the default /etc/fsched/rules is read; a bad one is
+# refused with its line number and the daemon stays.
+reload=$(sed -n 's/^ExecReload=//p' "$unit")
+[ "$reload" = '/bin/kill -HUP $MAINPID' ] || fail "ExecReload is '$reload'"
+mkdir -p "$r/etc/fsched"
+sed 's/^#uid>=1000 0\/users/uid>=9000 0\/users/' "$r/usr/share/doc/fsched/examples/rules.example" \
+  >"$r/etc/fsched/rules"
+in_root "$r" fsched rules check /etc/fsched/rules >/dev/null || fail "fsched rules check on the example"
+kill -HUP "$daemon"
+for _ in $(seq 50); do [ -d "$r$mnt/0/users" ] && break; sleep 0.1; done
+[ -d "$r$mnt/0/users" ] || { cat "$work/daemon.log"; fail "0/users not made on reload"; }
+printf 'uid>=9000 0/other\nbogus=1 0/x\n' >"$r/etc/fsched/rules"
+kill -HUP "$daemon"
+for _ in $(seq 50); do grep -q 'rules:2:' "$work/daemon.log" && break; sleep 0.1; done
+grep -q '/etc/fsched/rules:2: ' "$work/daemon.log" || { cat "$work/daemon.log"; fail "a bad rules file was not refused with its line"; }
+kill -0 "$daemon" || fail "the daemon ended on SIGHUP"
+[ ! -d "$r$mnt/0/other" ] || fail "a refused rules file was applied"
+rm -rf "$r/etc/fsched"
+rmdir "$r$mnt/0/users"
+say "unit: reload took the rules file, then refused a bad one and kept running"
 kill -TERM "$daemon"
 status=0
 wait "$daemon" || status=$?
