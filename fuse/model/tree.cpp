@@ -245,7 +245,7 @@ int Tree::rename(GroupId parent, std::string_view name, GroupId new_parent,
     if (!p) return EINVAL;
     // A rename is always someone else's hand: mv(1) is its own process.
     int e = move_pinned(*p, *pin, new_parent, cred);
-    if (!e) p->placement = Placement::hand;
+    if (!e) mark_placed(*p, Placement::hand);
     return e;
   }
   auto id = child(parent, name);

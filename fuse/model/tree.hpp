@@ -63,6 +63,7 @@ struct Process {
   ProcessInfo info;
   GroupId group = kHostGroup;
   Placement placement = Placement::rule;
+  std::uint64_t placed_ns = 0;  // when it was last moved (CLOCK_MONOTONIC)
 };
 
 // A directory entry whose kernel cache may now be wrong.
@@ -133,8 +134,10 @@ class Tree {
   void process_gone(pid_t pid);
   void process_reniced(pid_t pid, int nice);
   void process_ids_changed(pid_t pid, uid_t uid, gid_t gid);
-  // An exec ends a placement by hand (not a sticky one).
-  void process_execed(pid_t pid);
+  // An exec ends a placement by hand (not a sticky one), if it came after
+  // the move: `exec_ns` is when the kernel reported it (0: unknown, taken
+  // as after).
+  void process_execed(pid_t pid, std::uint64_t exec_ns = 0);
   void set_placement(pid_t pid, Placement how);
 
   std::vector<EntryChange> drain_changes();
@@ -147,6 +150,7 @@ class Tree {
   // thread.
   Process* adopt_pinned(const ProcessInfo& info);
   void undo_recycled_move(pid_t pid);
+  void mark_placed(Process& p, Placement how);
   bool in_subtree(GroupId root, GroupId id) const;
   int depth_of(GroupId id) const;
   int subtree_height(GroupId id) const;

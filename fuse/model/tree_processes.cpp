@@ -2,6 +2,7 @@
 // recycled pid never moves in another's place) and what the watcher reports
 // about them. The groups themselves are in tree.cpp.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "log.hpp"
@@ -26,7 +27,7 @@ int Tree::move_process(pid_t pid, GroupId to, const Cred& cred, Placement how) {
   Process* p = adopt_pinned(pin->info());
   if (!p) return EINVAL;  // a kernel thread
   int e = move_pinned(*p, *pin, to, cred);
-  if (!e) p->placement = how;
+  if (!e) mark_placed(*p, how);
   return e;
 }
 
@@ -39,10 +40,21 @@ int Tree::place_process(pid_t pid, GroupId to) {
   return move_pinned(*p, *pin, to, Cred{});
 }
 
-void Tree::process_execed(pid_t pid) {
+void Tree::mark_placed(Process& p, Placement how) {
+  p.placement = how;
+  p.placed_ns = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+void Tree::process_execed(pid_t pid, std::uint64_t exec_ns) {
   auto it = procs_.find(pid);
-  if (it != procs_.end() && it->second.placement == Placement::hand)
-    it->second.placement = Placement::rule;
+  if (it == procs_.end() || it->second.placement != Placement::hand) return;
+  // An exec that happened before the move, reported after it, is not
+  // "its next exec".
+  if (exec_ns != 0 && exec_ns <= it->second.placed_ns) return;
+  it->second.placement = Placement::rule;
 }
 
 void Tree::set_placement(pid_t pid, Placement how) {

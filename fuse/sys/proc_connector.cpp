@@ -106,6 +106,7 @@ void ProcConnector::read_events(std::vector<ProcEvent>& out) {
         default:
           continue;
       }
+      e.time_ns = ev->timestamp_ns;
       out.push_back(e);
     }
   }

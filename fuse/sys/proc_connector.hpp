@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "result.hpp"
@@ -18,6 +19,9 @@ struct ProcEvent {
   pid_t pid = 0;          // the thread the event is about
   pid_t tgid = 0;         // its process
   pid_t parent_tgid = 0;  // fork only
+  // When it happened (the kernel's CLOCK_MONOTONIC, ns): an exec reported
+  // late must not undo a move made after it.
+  std::uint64_t time_ns = 0;
 };
 
 class ProcConnector {

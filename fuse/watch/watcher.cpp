@@ -80,7 +80,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   std::vector<std::pair<pid_t, ProcIds>> owners;
   std::vector<std::pair<pid_t, ProcStat>> execs;
   std::vector<pid_t> exec_pids;
-  std::vector<pid_t> execed;      // every process that exec'd
+  std::vector<std::pair<pid_t, std::uint64_t>> execed;  // every exec, with its time
   std::vector<pid_t> new_identity;  // exec'd or changed uid: for the rules
   for (const auto& e : events) {
     switch (e.kind) {
@@ -90,7 +90,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
         break;
       case ProcEvent::Kind::exec:
         exec_pids.push_back(e.tgid);
-        execed.push_back(e.tgid);
+        execed.emplace_back(e.tgid, e.time_ns);
         new_identity.push_back(e.tgid);
         break;
       case ProcEvent::Kind::fork:
@@ -143,7 +143,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
     const Process* p = tree_.process(pid);
     if (p && p->info.start_time == st.start_time) tree_.process_reniced(pid, st.nice);
   }
-  for (pid_t pid : execed) tree_.process_execed(pid);
+  for (const auto& [pid, ns] : execed) tree_.process_execed(pid, ns);
   flush_();
   }
   std::sort(new_identity.begin(), new_identity.end());
