@@ -10,3 +10,4 @@ echo "== bench_move"; ./build/bench/bench_move "${MOVES:-2000}"
 echo "== bench_list"; ./build/bench/bench_list "${EXTRA:-2000}" "${ROUNDS:-50}"
 # shellcheck disable=SC2086
 echo "== bench_idle"; ./build/bench/bench_idle "${IDLE_SECONDS:-10}" ${IDLE_COUNTS:-0 2000 10000}
+echo "== bench_rules"; ./build/bench/bench_rules "${RULES_PROCS:-5000}" "${STORM_RATE:-1000}" 5 300
