@@ -93,6 +93,11 @@ TEST_CASE("rules: gid= and group= are membership, primary or supplementary", "[r
 }
 
 TEST_CASE("rules: exe= is the resolved executable, exactly", "[rules]") {
+  // A busybox system (the VM's initramfs) runs sh and sleep from one file.
+  if (std::filesystem::canonical("/bin/sh") == std::filesystem::canonical(real_sleep())) {
+    WARN("skipped: sh and sleep are the same executable here");
+    return;
+  }
   TempDir bin;
   const std::string copy = bin.path() + "/sleep";
   std::filesystem::copy_file(real_sleep(), copy);

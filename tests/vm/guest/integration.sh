@@ -9,7 +9,8 @@ mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
 echo "cgroup2, subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)," \
   "backend ${FSCHED_TEST_BACKEND:-auto}"
-export FSCHEDFS=/opt/fschedfs FSCHED_CLI=/opt PATH=/opt:$PATH
+# FSCHED_TEST_SLOW: emulated CPUs; timing-bound tests scale their rates.
+export FSCHEDFS=/opt/fschedfs FSCHED_CLI=/opt PATH=/opt:$PATH FSCHED_TEST_SLOW=1
 set -f
 cd /tmp && /opt/integration_tests --use-colour no ${FSCHED_TEST_ARGS:-}
 rc=$?
