@@ -16,21 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "daemon_cpu.hpp"
 #include "harness.hpp"
 
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Every thread's run time from schedstat, in ns: /proc/<pid>/stat counts in
-// 10 ms ticks, too coarse for a daemon that should use less than one.
-std::uint64_t cpu_usec(pid_t pid) {
-  std::uint64_t ns = 0;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  for (const auto& tid : it::list(dir))
-    ns += std::strtoull(it::read_file(dir + "/" + tid + "/schedstat").c_str(), nullptr, 10);
-  return ns / 1000;
-}
+using bench::cpu_usec;
 
 std::string rss_kb(pid_t pid) {
   auto status = it::read_file("/proc/" + std::to_string(pid) + "/status");

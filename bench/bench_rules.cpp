@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon_cpu.hpp"
 #include "fork_storm.hpp"
 #include "harness.hpp"
 
@@ -32,15 +33,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr uid_t kUser = 9000;
+using bench::cpu_usec;
 
-std::uint64_t cpu_usec(pid_t pid) {
-  std::uint64_t ns = 0;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  for (const auto& tid : it::list(dir))
-    ns += std::strtoull(it::read_file(dir + "/" + tid + "/schedstat").c_str(), nullptr, 10);
-  return ns / 1000;
-}
+constexpr uid_t kUser = 9000;
 
 // A rules file of its own, removed at exit.
 class RulesFile {
@@ -73,7 +68,9 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-bool become_user() { return ::setresgid(kUser, kUser, kUser) == 0 && ::setresuid(kUser, kUser, kUser) == 0; }
+bool become_user() {
+  return ::setresgid(kUser, kUser, kUser) == 0 && ::setresuid(kUser, kUser, kUser) == 0;
+}
 
 void run_storm(const char* name, bool setuid, int rate, int secs, int life_ms) {
   RulesFile rules;
@@ -87,10 +84,11 @@ void run_storm(const char* name, bool setuid, int rate, int secs, int life_ms) {
   const it::StormResult r = it::fork_storm(setuid, rate, secs, life_ms);
   const double wall = seconds_since(t0);
   const double cpu = 100.0 * static_cast<double>(cpu_usec(d.pid()) - cpu0) / (wall * 1e6);
-  std::printf("storm %-8s %5d/s x %ds, life %d ms: %zu children, %zu not placed; placed after "
-              "p50 %.1f / p99 %.1f / max %.1f ms; daemon %.1f %% of a CPU\n",
-              name, rate, secs, life_ms, r.children, r.not_placed, r.percentile(0.5),
-              r.percentile(0.99), r.percentile(1.0), cpu);
+  std::printf(
+      "storm %-8s %5d/s x %ds, life %d ms: %zu children, %zu not placed; placed after "
+      "p50 %.1f / p99 %.1f / max %.1f ms; daemon %.1f %% of a CPU\n",
+      name, rate, secs, life_ms, r.children, r.not_placed, r.percentile(0.5), r.percentile(0.99),
+      r.percentile(1.0), cpu);
   const std::string log = d.log();
   for (const char* what : {"safety net", "overrun", "rules: cannot", "warn", "error"})
     for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) {
@@ -140,9 +138,10 @@ int main(int argc, char** argv) {
     const double mounted = seconds_since(t0);
     it::wait_until([&] { return members(d.path("0/users")) >= sleepers.size(); }, 120);
     const double placed = seconds_since(t0);
-    std::printf("start: %zu processes of uid 9000 placed in 0/users %.2f s after the start "
-                "(mounted after %.2f s); in 0/users: %zu\n",
-                sleepers.size(), placed, mounted, members(d.path("0/users")));
+    std::printf(
+        "start: %zu processes of uid 9000 placed in 0/users %.2f s after the start "
+        "(mounted after %.2f s); in 0/users: %zu\n",
+        sleepers.size(), placed, mounted, members(d.path("0/users")));
     rules.put("uid>=9000 0/other\n");
     const auto t1 = Clock::now();
     ::kill(d.pid(), SIGHUP);

@@ -65,15 +65,15 @@ void RulesReloader::put_in_force(std::shared_ptr<const RuleSet> rules, const cha
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = rules ? rules->rules().size() : 0;
   auto sum = placer_.set_rules(std::move(rules));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   if (source_.path.empty() || n == 0) {
     log()->info("rules ({}): none in force", why);
     return;
   }
-  log()->info("rules ({}): {} from {} in force; moved {} of {} processes ({} failed) in {} ms",
-              why, n, source_.path, sum.moved, sum.looked, sum.failed, ms);
+  log()->info("rules ({}): {} from {} in force; moved {} of {} processes ({} failed) in {} ms", why,
+              n, source_.path, sum.moved, sum.looked, sum.failed, ms);
 }
 
 bool RulesReloader::reload() {

@@ -22,8 +22,8 @@ inline constexpr const char* kDefaultRulesFile = "/etc/fsched/rules";
 // What `-o rules=` names: a file, "none", or (empty) the default file when
 // it exists.
 struct RulesSource {
-  std::string path;        // empty: no rules
-  bool required = false;   // named by the admin: its absence is an error
+  std::string path;       // empty: no rules
+  bool required = false;  // named by the admin: its absence is an error
 
   static RulesSource from_option(const std::string& option);
   // The rules it holds now; none (null) for no file.

@@ -42,10 +42,9 @@ int Tree::place_process(pid_t pid, GroupId to) {
 
 void Tree::mark_placed(Process& p, Placement how) {
   p.placement = how;
-  p.placed_ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::steady_clock::now().time_since_epoch())
-          .count());
+  p.placed_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::steady_clock::now().time_since_epoch())
+                                               .count());
 }
 
 void Tree::process_execed(pid_t pid, std::uint64_t exec_ns) {
@@ -125,7 +124,6 @@ void Tree::undo_recycled_move(pid_t pid) {
   groups_.at(home).procs.insert(pid);
   q.group = home;
 }
-
 
 void Tree::process_appeared(const ProcessInfo& info, GroupId group_id) {
   if (info.kernel_thread) return;

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <climits>
 #include <charconv>
+#include <climits>
 #include <sstream>
 #include <string_view>
 #include <vector>

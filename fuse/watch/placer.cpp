@@ -39,8 +39,8 @@ Placer::Summary Placer::set_rules(std::shared_ptr<const RuleSet> rules) {
     for (const auto& path : rules->groups()) {
       GroupId id = kHostGroup;
       if (int e = tree_.ensure_group(path, &id))
-        log()->warn("rules: cannot make group 0{}{}: {}", path.empty() ? "" : "/",
-                    join_path(path), std::strerror(e));
+        log()->warn("rules: cannot make group 0{}{}: {}", path.empty() ? "" : "/", join_path(path),
+                    std::strerror(e));
     }
     flush_();
     pids.reserve(tree_.processes().size());
@@ -69,9 +69,9 @@ Placer::Summary Placer::place(const RuleSet& rules, const std::vector<pid_t>& pi
   sum.looked = pids.size();
   std::vector<Target> targets = targets_of(rules, pids);
   for (std::size_t i = 0; i < targets.size(); i += kBatch) {
-    std::vector<Target> batch(targets.begin() + static_cast<std::ptrdiff_t>(i),
-                              targets.begin() +
-                                  static_cast<std::ptrdiff_t>(std::min(targets.size(), i + kBatch)));
+    std::vector<Target> batch(
+        targets.begin() + static_cast<std::ptrdiff_t>(i),
+        targets.begin() + static_cast<std::ptrdiff_t>(std::min(targets.size(), i + kBatch)));
     move_batch(batch, sum);
   }
   return sum;

@@ -33,9 +33,10 @@ void Watcher::start() {
   if (conn)
     connector_.emplace(std::move(*conn));
   else
-    log()->warn("{}; forks and exits are seen at the next rescan only, and /proc is read "
-                "whole once a window",
-                conn.error().message);
+    log()->warn(
+        "{}; forks and exits are seen at the next rescan only, and /proc is read "
+        "whole once a window",
+        conn.error().message);
   stopping_ = false;
   if (connector_) events_thread_ = std::thread([this] { events_loop(); });
   sampler_thread_ = std::thread([this] { sampler_loop(); });
@@ -81,7 +82,7 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   std::vector<std::pair<pid_t, ProcStat>> execs;
   std::vector<pid_t> exec_pids;
   std::vector<std::pair<pid_t, std::uint64_t>> execed;  // every exec, with its time
-  std::vector<pid_t> new_identity;  // exec'd or changed uid: for the rules
+  std::vector<pid_t> new_identity;                      // exec'd or changed uid: for the rules
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
@@ -126,25 +127,25 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   }
   if (forks.empty() && exits.empty() && owners.empty() && execs.empty() && execed.empty()) return;
   {
-  std::unique_lock lock(mu_);
-  // Exits first: a pid that exited and was reused within one batch is
-  // dropped before its new process is added.
-  for (const auto& x : exits) {
-    const Process* p = tree_.process(x.pid);
-    if (!p) continue;
-    // Only the leader thread may have exited (threads live on): keep
-    // what still runs.
-    if (x.now && !x.now->gone() && x.now->start_time == p->info.start_time) continue;
-    tree_.process_gone(x.pid);
-  }
-  for (const auto& f : forks) tree_.process_forked(f.info, f.parent);
-  for (const auto& [pid, ids] : owners) tree_.process_ids_changed(pid, ids.uid, ids.gid);
-  for (const auto& [pid, st] : execs) {
-    const Process* p = tree_.process(pid);
-    if (p && p->info.start_time == st.start_time) tree_.process_reniced(pid, st.nice);
-  }
-  for (const auto& [pid, ns] : execed) tree_.process_execed(pid, ns);
-  flush_();
+    std::unique_lock lock(mu_);
+    // Exits first: a pid that exited and was reused within one batch is
+    // dropped before its new process is added.
+    for (const auto& x : exits) {
+      const Process* p = tree_.process(x.pid);
+      if (!p) continue;
+      // Only the leader thread may have exited (threads live on): keep
+      // what still runs.
+      if (x.now && !x.now->gone() && x.now->start_time == p->info.start_time) continue;
+      tree_.process_gone(x.pid);
+    }
+    for (const auto& f : forks) tree_.process_forked(f.info, f.parent);
+    for (const auto& [pid, ids] : owners) tree_.process_ids_changed(pid, ids.uid, ids.gid);
+    for (const auto& [pid, st] : execs) {
+      const Process* p = tree_.process(pid);
+      if (p && p->info.start_time == st.start_time) tree_.process_reniced(pid, st.nice);
+    }
+    for (const auto& [pid, ns] : execed) tree_.process_execed(pid, ns);
+    flush_();
   }
   std::sort(new_identity.begin(), new_identity.end());
   new_identity.erase(std::unique(new_identity.begin(), new_identity.end()), new_identity.end());

@@ -76,7 +76,8 @@ int storm(int out, bool setuid, int rate, int secs, int life_ms) {
 
 double StormResult::percentile(double q) const {
   if (placed_after_ms.empty()) return -1;
-  return placed_after_ms[static_cast<std::size_t>(q * static_cast<double>(placed_after_ms.size() - 1))];
+  return placed_after_ms[static_cast<std::size_t>(q *
+                                                  static_cast<double>(placed_after_ms.size() - 1))];
 }
 
 StormResult fork_storm(bool setuid, int rate, int secs, int life_ms) {

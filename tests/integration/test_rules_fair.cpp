@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <thread>

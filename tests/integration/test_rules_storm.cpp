@@ -36,15 +36,14 @@ TEST_CASE("a fork storm is placed without losing one", "[rules][storm]") {
   // child is born in the group.
   StormResult born = fork_storm(false, born_rate, 2, 300);
   WARN(born_rate << "/s from a placed user: " << born.children << " children, " << born.not_placed
-                                     << " not placed");
+                 << " not placed");
   CHECK(born.children >= static_cast<std::size_t>(born_rate * 19 / 10));
   CHECK(born.not_placed == 0);
 
   // Each child a uid event: placed by the daemon, one move each.
   StormResult moved = fork_storm(true, moved_rate, 2, moved_life);
   WARN(moved_rate << "/s root children becoming 9000: " << moved.children << " children, "
-                                            << moved.not_placed << " not placed; p99 "
-                                            << moved.percentile(0.99) << " ms");
+                  << moved.not_placed << " not placed; p99 " << moved.percentile(0.99) << " ms");
   CHECK(moved.children >= static_cast<std::size_t>(moved_rate * 19 / 10));
   CHECK(moved.not_placed == 0);
   CHECK(d.alive());
