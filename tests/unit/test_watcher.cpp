@@ -4,109 +4,19 @@
 #include <catch2/catch.hpp>
 
 #include <future>
-#include <thread>
 #include <shared_mutex>
+#include <thread>
 
+#include "fake_source.hpp"
 #include "stats_book.hpp"
 #include "tree_fixture.hpp"
 #include "watcher.hpp"
 
 using namespace fsched;
+using fsched::test::FakeSource;
 using fsched::test::TreeFixture;
 
 namespace {
-
-// Serves FakeProc's processes; each read notes whether some thread held
-// the lock exclusive at that moment (asked from another thread, since
-// try_lock_shared on a mutex the caller holds is undefined).
-class FakeSource : public ProcSource {
- public:
-  FakeSource(const test::FakeProc& proc, std::shared_mutex& mu) : proc_(proc), mu_(mu) {}
-
-  std::unordered_map<pid_t, ProcStat> list() override {
-    note();
-    std::unordered_map<pid_t, ProcStat> out;
-    for (const auto& [pid, info] : proc_.outside) out.emplace(pid, stat_of(info));
-    return out;
-  }
-  std::optional<ProcStat> stat(pid_t pid) override {
-    note();
-    if (pid == 2) {  // kthreadd
-      ProcStat st;
-      st.pid = 2;
-      st.state = 'S';
-      st.flags = 0x00200000;  // PF_KTHREAD
-      return st;
-    }
-    auto it = proc_.outside.find(pid);
-    if (it == proc_.outside.end()) return std::nullopt;
-    auto st = stat_of(it->second);
-    if (auto t = ticks.find(pid); t != ticks.end()) st.utime_ticks = t->second;
-    return st;
-  }
-  std::optional<ProcIds> ids(pid_t pid) override {
-    note();
-    auto it = proc_.outside.find(pid);
-    if (it == proc_.outside.end()) return std::nullopt;
-    ProcIds ids;
-    ids.uid = it->second.uid;
-    ids.gid = it->second.gid;
-    return ids;
-  }
-  std::vector<pid_t> pids() override {
-    ++listings;
-    std::vector<pid_t> out{2};  // a kernel thread
-    for (const auto& [pid, info] : proc_.outside) out.push_back(pid);
-    return out;
-  }
-  std::optional<int> nice(pid_t pid) override {
-    ++nice_reads;
-    auto it = proc_.outside.find(pid);
-    if (it == proc_.outside.end()) return std::nullopt;
-    return it->second.nice;
-  }
-
-  std::optional<std::string> exe(pid_t pid) override {
-    auto it = exes.find(pid);
-    if (it == exes.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::optional<std::uint64_t> wait_usec(pid_t pid, int) override {
-    auto it = waits.find(pid);
-    return it == waits.end() ? 0 : it->second;
-  }
-
-  int reads = 0;
-  int reads_under_exclusive_lock = 0;
-  int listings = 0;
-  int nice_reads = 0;
-  std::map<pid_t, std::uint64_t> ticks;  // CPU time, in clock ticks
-  std::map<pid_t, std::uint64_t> waits;  // runqueue wait, µs
-  std::map<pid_t, std::string> exes;
-
- private:
-  static ProcStat stat_of(const ProcessInfo& info) {
-    ProcStat st;
-    st.pid = info.pid;
-    st.ppid = info.ppid;
-    st.state = 'S';
-    st.nice = info.nice;
-    st.start_time = info.start_time;
-    return st;
-  }
-  void note() {
-    ++reads;
-    bool free = std::async(std::launch::async, [this] {
-                  if (!mu_.try_lock_shared()) return false;
-                  mu_.unlock_shared();
-                  return true;
-                }).get();
-    if (!free) ++reads_under_exclusive_lock;
-  }
-  const test::FakeProc& proc_;
-  std::shared_mutex& mu_;
-};
 
 struct WatcherFixture : TreeFixture {
   std::shared_mutex mu;
