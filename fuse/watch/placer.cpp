@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "log.hpp"
 
@@ -66,15 +68,44 @@ Placer::Summary Placer::apply_to(const std::vector<pid_t>& pids) {
 
 Placer::Summary Placer::place(const RuleSet& rules, const std::vector<pid_t>& pids) {
   Summary sum;
-  sum.looked = pids.size();
-  std::vector<Target> targets = targets_of(rules, pids);
-  for (std::size_t i = 0; i < targets.size(); i += kBatch) {
-    std::vector<Target> batch(
-        targets.begin() + static_cast<std::ptrdiff_t>(i),
-        targets.begin() + static_cast<std::ptrdiff_t>(std::min(targets.size(), i + kBatch)));
-    move_batch(batch, sum);
+  // Each round places the children the last one left behind: a process
+  // tree forked faster than it is placed ends where the rules say, one
+  // generation a round. A process moves once a call (stale parent
+  // numbers cannot loop it).
+  std::unordered_set<pid_t> done;
+  for (std::vector<pid_t> todo = pids; !todo.empty();) {
+    sum.looked += todo.size();
+    std::vector<Target> targets = targets_of(rules, todo);
+    std::vector<Moved> moved;
+    for (std::size_t i = 0; i < targets.size(); i += kBatch) {
+      std::vector<Target> batch(
+          targets.begin() + static_cast<std::ptrdiff_t>(i),
+          targets.begin() + static_cast<std::ptrdiff_t>(std::min(targets.size(), i + kBatch)));
+      move_batch(batch, sum, moved);
+    }
+    for (const auto& m : moved) done.insert(m.pid);
+    todo = left_behind(moved);
+    std::erase_if(todo, [&](pid_t pid) { return done.count(pid) != 0; });
   }
   return sum;
+}
+
+std::vector<pid_t> Placer::left_behind(const std::vector<Moved>& moved) {
+  std::vector<pid_t> out;
+  if (moved.empty()) return out;
+  std::unordered_map<pid_t, const Moved*> by_pid;
+  for (const auto& m : moved) by_pid.emplace(m.pid, &m);
+  std::shared_lock lock(mu_);
+  for (const auto& [pid, p] : tree_.processes()) {
+    if (p.placement != Placement::rule) continue;
+    auto it = by_pid.find(p.info.ppid);
+    if (it == by_pid.end() || pid == p.info.ppid) continue;
+    // A child starts after its parent: an older process naming this ppid
+    // is the child of an earlier holder of the number.
+    if (p.group == it->second->from && p.info.start_time >= it->second->start_time)
+      out.push_back(pid);
+  }
+  return out;
 }
 
 std::vector<Placer::Target> Placer::targets_of(const RuleSet& rules,
@@ -101,7 +132,8 @@ std::vector<Placer::Target> Placer::targets_of(const RuleSet& rules,
   return out;
 }
 
-void Placer::move_batch(const std::vector<Target>& batch, Summary& sum) {
+void Placer::move_batch(const std::vector<Target>& batch, Summary& sum,
+                        std::vector<Moved>& moved) {
   std::vector<std::pair<GroupPath, int>> failures;
   {
     std::unique_lock lock(mu_);
@@ -113,6 +145,7 @@ void Placer::move_batch(const std::vector<Target>& batch, Summary& sum) {
       GroupId to = kHostGroup;
       int e = tree_.ensure_group(t.rule->group, &to);
       if (!e && p && p->group == to) continue;
+      const GroupId from = p ? p->group : kHostGroup;
       if (!e) e = tree_.place_process(t.pid, to);
       if (e == ESRCH) continue;  // gone meanwhile: nothing to place
       if (e) {
@@ -121,7 +154,10 @@ void Placer::move_batch(const std::vector<Target>& batch, Summary& sum) {
         continue;
       }
       const Process* now = tree_.process(t.pid);
-      if (now && now->group == to) ++sum.moved;
+      if (now && now->group == to) {
+        ++sum.moved;
+        moved.push_back({t.pid, now->info.start_time, from});
+      }
     }
     flush_();
   }

@@ -53,9 +53,22 @@ class Placer {
     std::uint64_t start_time;
     const PlacementRule* rule;
   };
+  // A process the rules moved: where from, and since when it lives.
+  struct Moved {
+    pid_t pid;
+    std::uint64_t start_time;
+    GroupId from;
+  };
   Summary place(const RuleSet& rules, const std::vector<pid_t>& pids);
   std::vector<Target> targets_of(const RuleSet& rules, const std::vector<pid_t>& pids);
-  void move_batch(const std::vector<Target>& batch, Summary& sum);
+  void move_batch(const std::vector<Target>& batch, Summary& sum, std::vector<Moved>& moved);
+  // The children of `moved` still in the group their parent left: forked
+  // before the parent's move, and reported before it too (the parent's
+  // uid or exec event in the same batch as their fork; or a start or
+  // reload placing a parent that forks meanwhile), so the kernel and the
+  // tree have them where the parent was born, and no event of theirs will
+  // bring the rules to them.
+  std::vector<pid_t> left_behind(const std::vector<Moved>& moved);
 
   Tree& tree_;
   std::shared_mutex& mu_;
