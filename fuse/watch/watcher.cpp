@@ -86,7 +86,10 @@ void Watcher::handle_events(const std::vector<ProcEvent>& events) {
   for (const auto& e : events) {
     switch (e.kind) {
       case ProcEvent::Kind::overrun:
-        rescan_now_ = true;
+        // Said once per rescan: a storm that overruns us again before the
+        // sampler has rescanned adds nothing to tell.
+        if (!rescan_now_.exchange(true))
+          log()->warn("the proc connector's socket overran: events were lost; rescanning /proc");
         stats_.wake();
         break;
       case ProcEvent::Kind::exec:
