@@ -85,10 +85,11 @@ void run_storm(const char* name, bool setuid, int rate, int secs, int life_ms) {
   const double wall = seconds_since(t0);
   const double cpu = 100.0 * static_cast<double>(cpu_usec(d.pid()) - cpu0) / (wall * 1e6);
   std::printf(
-      "storm %-8s %5d/s x %ds, life %d ms: %zu children, %zu not placed; placed after "
+      "storm %-8s asked %d/s x %ds, kept %.0f/s, life %d ms: %zu children, %zu not placed; "
+      "placed after "
       "p50 %.1f / p99 %.1f / max %.1f ms; daemon %.1f %% of a CPU\n",
-      name, rate, secs, life_ms, r.children, r.not_placed, r.percentile(0.5), r.percentile(0.99),
-      r.percentile(1.0), cpu);
+      name, rate, secs, r.rate(), life_ms, r.children, r.not_placed, r.percentile(0.5),
+      r.percentile(0.99), r.percentile(1.0), cpu);
   const std::string log = d.log();
   for (const char* what : {"safety net", "overrun", "rules: cannot", "warn", "error"})
     for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) {

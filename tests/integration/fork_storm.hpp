@@ -14,6 +14,8 @@ struct StormResult {
   std::size_t children = 0;
   std::size_t not_placed = 0;
   std::vector<double> placed_after_ms;  // sorted
+  double storm_seconds = 0;             // how long the forking took
+  double rate() const { return storm_seconds > 0 ? children / storm_seconds : 0; }
   double percentile(double q) const;
 };
 

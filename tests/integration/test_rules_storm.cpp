@@ -35,8 +35,8 @@ TEST_CASE("a fork storm is placed without losing one", "[rules][storm]") {
   // One user's storm: its parent was placed when it became the user; each
   // child is born in the group.
   StormResult born = fork_storm(false, born_rate, 2, 300);
-  WARN(born_rate << "/s from a placed user: " << born.children << " children, " << born.not_placed
-                 << " not placed");
+  WARN(born_rate << "/s asked, " << born.rate() << "/s kept, from a placed user: " << born.children
+                 << " children, " << born.not_placed << " not placed");
   CHECK(born.children >= static_cast<std::size_t>(born_rate * 19 / 10));
   CHECK(born.not_placed == 0);
 
