@@ -35,6 +35,9 @@ nlohmann::ordered_json report_json(const ReportHead& head, const std::vector<Rep
         j["path"] = r.path;
         j["scheduler"] = r.policy;
         j["weight"] = r.weight;
+        if (!r.cpu_max.empty()) j["cpu_max"] = r.cpu_max;
+        if (!r.cpus.empty()) j["cpus"] = r.cpus;
+        if (!r.cpu_max.empty()) j["at_cap"] = r.at_cap;
         put_shares(j, r);
         j["users"] = nlohmann::ordered_json::array();
         doc["groups"].push_back(std::move(j));

@@ -81,11 +81,19 @@ std::vector<ReportRow> make_report(const Sample& before, const Sample& after,
     const bool host = g.path == "0";
     ReportRow head;
     head.kind = ReportRow::Kind::group;
-    head.label =
-        g.path + " (" + g.policy + (host ? "" : ", weight " + std::to_string(g.weight)) + ")";
     head.path = g.path;
     head.policy = g.policy;
     head.weight = g.weight;
+    head.cpu_max = g.cpu_max;
+    head.cpus = g.cpus;
+    for (const auto& b : before.groups)
+      if (b.path == g.path && b.nr_throttled && g.nr_throttled)
+        head.at_cap = *g.nr_throttled > *b.nr_throttled;
+    head.label = g.path + " (" + g.policy;
+    if (!host) head.label += ", weight " + std::to_string(g.weight);
+    if (!g.cpu_max.empty()) head.label += ", cpu.max " + g.cpu_max;
+    if (!host && !g.cpus.empty()) head.label += ", cpus " + g.cpus;
+    head.label += head.at_cap ? ") AT CAP" : ")";
     add_entitled(head, 0);
     std::map<uid_t, std::vector<const Delta*>> by_user;
     for (const auto& d : per_group[i]) {

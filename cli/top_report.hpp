@@ -33,6 +33,9 @@ struct ReportRow {
   std::string path;    // group rows: "0/fs"
   std::string policy;  // group rows
   int weight = 100;    // group rows
+  std::string cpu_max;  // group rows: "QUOTA PERIOD", "" when uncapped
+  std::string cpus;     // group rows: where it may run, "" in 0
+  bool at_cap = false;  // group rows: throttled at its cap in the interval
   std::string name;    // user rows: as user_name() gave it
   int usernice = 0;    // user rows
   std::string comm;    // process rows

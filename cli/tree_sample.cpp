@@ -86,6 +86,14 @@ void sample_group(const std::string& mount, const std::string& path, bool group_
   std::string text;
   if (slurp(dir + "/scheduler", &text)) g.policy = text.substr(0, text.find('\n'));
   if (slurp(dir + "/cpu.weight", &text)) g.weight = std::atoi(text.c_str());
+  if (slurp(dir + "/cpu.max", &text) && !text.starts_with("max")) {
+    g.cpu_max = text.substr(0, text.find('\n'));
+    // Only a capped group counts throttling: one more read for it alone.
+    if (!group_stats && slurp(dir + "/stats", &text)) g.stats = parse_stat_lines(text);
+    for (const auto& [k, v] : g.stats)
+      if (k == "nr_throttled") g.nr_throttled = std::strtoull(v.c_str(), nullptr, 10);
+  }
+  if (slurp(dir + "/cpus", &text)) g.cpus = text.substr(0, text.find('\n'));
   if (group_stats && slurp(dir + "/stats", &text)) g.stats = parse_stat_lines(text);
   std::vector<std::string> children, pids;
   if (!list_group(dir, &children, &pids)) return;

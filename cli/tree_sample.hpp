@@ -35,6 +35,11 @@ struct GroupSample {
   int weight = 100;
   std::vector<ProcSample> procs;  // by pid
   StatLines stats{};              // the group's own stats, when asked for
+  // Caps (guest groups of daemons that have them): cpu.max as written,
+  // "" when the group has none, and how often it was held at it.
+  std::string cpu_max{};
+  std::string cpus{};
+  std::optional<std::uint64_t> nr_throttled{};
 };
 
 struct Sample {

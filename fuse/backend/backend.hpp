@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "caps.hpp"
+#include "cpu_list.hpp"
 #include "group_path.hpp"
 #include "policies.hpp"
 #include "ranges.hpp"
@@ -32,6 +34,8 @@ struct GroupSettings {
   uid_t uid = 0;
   gid_t gid = 0;
   mode_t mode = 0755;
+  CpuMax cpu_max;
+  CpuSet cpus;  // as written: empty is no limit (the parent's CPUs)
 };
 
 struct DiscoveredGroup {
@@ -81,6 +85,16 @@ class Backend {
   [[nodiscard]] virtual int move_group(const GroupPath& from, const GroupPath& to) = 0;
   [[nodiscard]] virtual int set_weight(const GroupPath& path, int weight) = 0;
   [[nodiscard]] virtual int set_policy(const GroupPath& path, Policy policy) = 0;
+  // Caps (the spec's "Caps"). cpu.max applies to the group with all
+  // below it. `cpus` is the group's own list (empty: none); the CPUs it
+  // runs on are those within its parent's, or all of its parent's when
+  // none are, as cgroup v2's cpuset.cpus.effective.
+  [[nodiscard]] virtual int set_cpu_max(const GroupPath& path, const CpuMax& max) = 0;
+  [[nodiscard]] virtual int set_cpus(const GroupPath& path, const CpuSet& cpus) = 0;
+  // The CPUs online now.
+  virtual CpuSet online_cpus() const = 0;
+  // What cpu.stat counts for the group; nullopt when nothing is counted.
+  virtual std::optional<Throttling> group_throttling(const GroupPath& path) = 0;
   // Owner and mode, kept so a restart finds them again.
   [[nodiscard]] virtual int store_settings(const GroupPath& path, const GroupSettings& settings) = 0;
 

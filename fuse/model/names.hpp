@@ -13,8 +13,8 @@ inline constexpr std::size_t kMaxGroupName = 64;
 // The files in every group directory and in every pid directory, in the
 // order of the VFS's GroupFile and PidFile. A group may take none of these
 // names: it would hide a file of its parent (or of a pid directory beside it).
-inline constexpr std::array<std::string_view, 4> kGroupFileNames = {"scheduler", "cpu.weight",
-                                                                    "tasks", "stats"};
+inline constexpr std::array<std::string_view, 6> kGroupFileNames = {
+    "scheduler", "cpu.weight", "tasks", "stats", "cpu.max", "cpus"};
 inline constexpr std::array<std::string_view, 2> kPidFileNames = {"comm", "stats"};
 
 // 0, or the errno the spec gives for a bad name: EINVAL for the shape

@@ -116,6 +116,13 @@ class Tree {
   [[nodiscard]] int ensure_group(const GroupPath& path, GroupId* out);
   [[nodiscard]] int set_weight(GroupId id, int weight, const Cred& cred);
   [[nodiscard]] int set_policy(GroupId id, std::string_view name, const Cred& cred);
+  // Caps: permissions as set_weight. cpu.max: ERANGE outside the spec's
+  // bounds. cpus: EINVAL for an offline CPU or one outside the parent's;
+  // all online CPUs, or none, is no limit.
+  [[nodiscard]] int set_cpu_max(GroupId id, const CpuMaxRequest& req, const Cred& cred);
+  [[nodiscard]] int set_cpus(GroupId id, const CpuSet& cpus, const Cred& cred);
+  // The CPUs the group's processes may run on (the online ones for 0).
+  CpuSet effective_cpus(GroupId id) const;
   [[nodiscard]] int chmod_group(GroupId id, mode_t mode, const Cred& cred);
   // uid/gid of -1 leave that one as it is, as chown(2) does.
   [[nodiscard]] int chown_group(GroupId id, uid_t uid, gid_t gid, const Cred& cred);

@@ -95,6 +95,15 @@ Result<CgroupLayout> choose_layout(const std::vector<CgroupMount>& mounts,
       }
     }
   }
+  if (cpu->version == 1 && !cpu->has("cpuset")) {
+    for (const auto& m : mounts) {
+      if (m.version == 1 && m.has("cpuset")) {
+        layout.cpuset = m;
+        layout.cpuset_root = m.mount_point + layout.root.substr(cpu->mount_point.size());
+        break;
+      }
+    }
+  }
   return layout;
 }
 

@@ -28,6 +28,8 @@ struct CgroupLayout {
   std::string root;                 // cgroup_root: absolute path, inside cpu.mount_point
   std::optional<CgroupMount> acct;  // v1 with cpuacct mounted apart from cpu
   std::string acct_root;            // root's twin in the cpuacct hierarchy
+  std::optional<CgroupMount> cpuset;  // v1 with cpuset mounted apart from cpu
+  std::string cpuset_root;            // root's twin in the cpuset hierarchy
 };
 
 // `v2_controllers` reads a v2 mount's cgroup.controllers (injected so the

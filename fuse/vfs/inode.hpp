@@ -27,7 +27,11 @@ enum class NodeKind : std::uint8_t {
 // A guest file being written (cp into schedulers/) before it is loaded.
 inline constexpr std::uint32_t kUploadBit = 0x80000000u;
 
-enum class GroupFile : std::uint8_t { scheduler, cpu_weight, tasks, stats, count_ };
+enum class GroupFile : std::uint8_t { scheduler, cpu_weight, tasks, stats, cpu_max, cpus, count_ };
+// Caps are a guest group's alone: 0 has neither cpu.max nor cpus.
+inline bool is_cap_file(GroupFile f) {
+  return f == GroupFile::cpu_max || f == GroupFile::cpus;
+}
 enum class PidFile : std::uint8_t { comm, stats, count_ };
 
 struct Node {

@@ -87,6 +87,10 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
       // The controls of a group belong to whoever splits its parent's CPU.
       const Group* owner = g->is_host() ? g : tree.group(g->parent);
       switch (static_cast<GroupFile>(node.sub)) {
+        case GroupFile::cpu_max:
+        case GroupFile::cpus:
+          if (g->is_host()) return ENOENT;
+          [[fallthrough]];
         case GroupFile::scheduler:
         case GroupFile::cpu_weight:
           fill(st, ino, S_IFREG | (g->is_host() ? 0444 : 0644), owner->settings.uid,
@@ -164,7 +168,7 @@ int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out)
       const Group* g = tree.group(parent.id);
       if (!g) return ENOENT;
       GroupFile f;
-      if (group_file_from_name(name, &f)) {
+      if (group_file_from_name(name, &f) && !(g->is_host() && is_cap_file(f))) {
         *out = Node{NodeKind::group_file, parent.id, static_cast<std::uint8_t>(f)};
         return 0;
       }
@@ -222,7 +226,8 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
       out->push_back({".", dir});
       out->push_back({"..", g->is_host() ? Node{} : Node{NodeKind::group_dir, g->parent, 0}});
       for (int f = 0; f < static_cast<int>(GroupFile::count_); ++f)
-        out->push_back({std::string(group_file_name(static_cast<GroupFile>(f))),
+        if (!(g->is_host() && is_cap_file(static_cast<GroupFile>(f))))
+          out->push_back({std::string(group_file_name(static_cast<GroupFile>(f))),
                         Node{NodeKind::group_file, dir.id, static_cast<std::uint8_t>(f)}});
       for (const auto& [name, id] : g->children)
         out->push_back({name, Node{NodeKind::group_dir, id, 0}});

@@ -18,7 +18,8 @@ bool writable_node(Node node) {
   if (node.kind == NodeKind::usernice_file) return true;
   if (node.kind != NodeKind::group_file) return false;
   auto f = static_cast<GroupFile>(node.sub);
-  return f == GroupFile::scheduler || f == GroupFile::cpu_weight || f == GroupFile::tasks;
+  return f == GroupFile::scheduler || f == GroupFile::cpu_weight || f == GroupFile::tasks ||
+         is_cap_file(f);
 }
 
 int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {

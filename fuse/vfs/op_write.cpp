@@ -49,6 +49,20 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
       err = ctx.tree.set_weight(id, *w, cred);
       break;
     }
+    case GroupFile::cpu_max: {
+      auto req = parse_cpu_max(text);
+      if (!req) return req.error().code;
+      std::unique_lock lock(ctx.mu);
+      err = ctx.tree.set_cpu_max(id, *req, cred);
+      break;
+    }
+    case GroupFile::cpus: {
+      auto cpus = parse_cpus(text);
+      if (!cpus) return cpus.error().code;
+      std::unique_lock lock(ctx.mu);
+      err = ctx.tree.set_cpus(id, *cpus, cred);
+      break;
+    }
     case GroupFile::scheduler: {
       auto name = parse_policy_name(text);
       if (!name) return name.error().code;

@@ -40,6 +40,39 @@ Result<int> parse_weight(std::string_view text) {
   return static_cast<int>(v);
 }
 
+Result<CpuMaxRequest> parse_cpu_max(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  auto line = trim(text);
+  auto gap = line.find_first_of(" \t");
+  auto first = line.substr(0, gap);
+  auto rest = gap == std::string_view::npos ? std::string_view{} : trim(line.substr(gap));
+  auto usec = [](std::string_view s, std::uint64_t* out) {
+    long long v = 0;
+    if (!parse_integer(s, v) || v < 0) return false;
+    *out = static_cast<std::uint64_t>(v);
+    return true;
+  };
+  const char* form = "cpu.max takes \"QUOTA PERIOD\" or \"max PERIOD\" in microseconds";
+  CpuMaxRequest req;
+  if (first == "max")
+    req.max = true;
+  else if (!usec(first, &req.quota_us))
+    return make_error(EINVAL, form);
+  if (!rest.empty()) {
+    std::uint64_t period = 0;
+    if (!usec(rest, &period)) return make_error(EINVAL, form);
+    req.period_us = period;
+  }
+  return req;
+}
+
+Result<CpuSet> parse_cpus(std::string_view text) {
+  if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
+  auto set = parse_cpu_list(trim(text));
+  if (!set) return make_error(EINVAL, "cpus takes a CPU list such as 0-3,6");
+  return *set;
+}
+
 Result<pid_t> parse_pid(std::string_view text) {
   if (text.size() > kMaxControlWrite) return make_error(EINVAL, "value too long");
   long long v = 0;

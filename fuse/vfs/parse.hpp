@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "caps.hpp"
+#include "cpu_list.hpp"
 #include "result.hpp"
 
 namespace fsched {
@@ -32,6 +34,13 @@ struct UserniceEntry {
 // usernice: one "UID NICE" line. EINVAL when malformed (not two integers,
 // a uid that is none), ERANGE when NICE is outside -20..19.
 Result<UserniceEntry> parse_usernice(std::string_view text);
+
+// cpu.max: "QUOTA PERIOD", "max PERIOD", "QUOTA" or "max"; EINVAL when
+// malformed. Ranges are the tree's to check (ERANGE).
+Result<CpuMaxRequest> parse_cpu_max(std::string_view text);
+
+// cpus: a cpuset list ("0-3,6"), empty for none; EINVAL when malformed.
+Result<CpuSet> parse_cpus(std::string_view text);
 
 // scheduler: a policy name, shape checked only (EINVAL when empty or
 // holding spaces); whether it exists is the tree's business.

@@ -28,6 +28,12 @@ std::string group_stats(const Tree& tree, Backend& backend, const StatsBook& sta
   out += "nr_tasks " + std::to_string(g.procs.size()) + "\n";
   out += "weight " + std::to_string(g.is_host() ? 100 : g.settings.weight) + "\n";
   out += "nr_groups " + std::to_string(g.children.size()) + "\n";
+  if (!g.is_host() && g.settings.cpu_max.limited()) {
+    Throttling t = backend.group_throttling(tree.path_of(g.id)).value_or(Throttling{});
+    out += "nr_periods " + std::to_string(t.nr_periods) + "\n";
+    out += "nr_throttled " + std::to_string(t.nr_throttled) + "\n";
+    out += "throttled_usec " + std::to_string(t.throttled_usec) + "\n";
+  }
   return out;
 }
 
@@ -98,6 +104,13 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
         }
         case GroupFile::stats:
           return group_stats(tree, backend, stats, *g);
+        case GroupFile::cpu_max: {
+          const CpuMax& m = g->settings.cpu_max;
+          return (m.limited() ? std::to_string(m.quota_us) : std::string("max")) + " " +
+                 std::to_string(m.period_us) + "\n";
+        }
+        case GroupFile::cpus:
+          return format_cpu_list(tree.effective_cpus(g->id)) + "\n";
         default:
           return std::nullopt;
       }

@@ -119,6 +119,11 @@ TestRoot::~TestRoot() {
     std::string twin = layout().acct->mount_point + path_.substr(layout().cpu.mount_point.size());
     remove_tree(twin, layout().acct->mount_point);
   }
+  if (layout().cpuset) {
+    std::string twin =
+        layout().cpuset->mount_point + path_.substr(layout().cpu.mount_point.size());
+    remove_tree(twin, layout().cpuset->mount_point);
+  }
 }
 
 // v2 forbids processes beside child cgroups that use controllers, so there
@@ -247,12 +252,19 @@ std::string Daemon::log() const {
   return read_file(log_path_);
 }
 
-Hog::Hog(int nice) {
+Hog::Hog(int nice, bool pinned) {
   pid_ = ::fork();
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::setsid();
-    pin_to_cpu0();
+    if (pinned) {
+      pin_to_cpu0();
+    } else {
+      cpu_set_t all;
+      CPU_ZERO(&all);
+      for (long c = 0; c < ::sysconf(_SC_NPROCESSORS_ONLN) && c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
+      ::sched_setaffinity(0, sizeof all, &all);
+    }
     if (nice) {
       [[maybe_unused]] int r = ::nice(nice);
     }

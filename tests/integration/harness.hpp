@@ -98,7 +98,8 @@ void pin_to_cpu0();
 // it its own weight where it stays in the root cgroup).
 class Hog {
  public:
-  explicit Hog(int nice = 0);
+  // pinned false: free to run on every online CPU.
+  explicit Hog(int nice = 0, bool pinned = true);
   ~Hog();
   Hog(const Hog&) = delete;
   Hog& operator=(const Hog&) = delete;

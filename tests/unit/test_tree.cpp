@@ -175,7 +175,7 @@ TEST_CASE_METHOD(TreeFixture, "a recycled pid is a new process", "[tree]") {
 
 TEST_CASE("load rebuilds groups and memberships from the backend", "[tree]") {
   MemoryBackend be;
-  be.groups[{"a"}] = GroupSettings{300, Policy::fair, 9000, 9000, 0700};
+  be.groups[{"a"}] = GroupSettings{300, Policy::fair, 9000, 9000, 0700, {}, {}};
   be.groups[{"a", "b"}] = GroupSettings{};
   be.groups[{"orphan", "x"}] = GroupSettings{};  // parent unknown: ignored
   be.placement[11] = {"a", "b"};

@@ -30,11 +30,14 @@ TEST_CASE("unknown keys are skipped, garbage is refused", "[settings]") {
 }
 
 TEST_CASE("a leaf's home survives its text form, with and without cpuacct", "[xattr]") {
-  LeafHome both{"/sys/fs/cgroup/cpu/user.slice", "/sys/fs/cgroup/cpuacct/user.slice"};
+  LeafHome both{"/sys/fs/cgroup/cpu/user.slice", "/sys/fs/cgroup/cpuacct/user.slice", ""};
   CHECK(format_home(both) == "/sys/fs/cgroup/cpu/user.slice\n/sys/fs/cgroup/cpuacct/user.slice");
   CHECK(parse_home(format_home(both)) == both);
-  LeafHome cpu_only{"/sys/fs/cgroup/a", ""};
+  LeafHome cpu_only{"/sys/fs/cgroup/a", "", ""};
   CHECK(parse_home(format_home(cpu_only)) == cpu_only);
+  LeafHome three{"/sys/fs/cgroup/cpu/a", "/sys/fs/cgroup/cpuacct/a", "/sys/fs/cgroup/cpuset/a"};
+  CHECK(format_home(three) == "/sys/fs/cgroup/cpu/a\n/sys/fs/cgroup/cpuacct/a\n/sys/fs/cgroup/cpuset/a");
+  CHECK(parse_home(format_home(three)) == three);
   // Written by a daemon that kept no cpuacct line.
   CHECK(parse_home("/sys/fs/cgroup/a") == cpu_only);
   CHECK_FALSE(parse_home(""));

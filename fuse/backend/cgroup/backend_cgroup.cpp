@@ -30,7 +30,14 @@ Result<std::unique_ptr<CgroupBackend>> CgroupBackend::create(const std::string& 
     if (int e = cgfs::make_dir(layout->acct_root))
       return make_error(e, "cannot create " + layout->acct_root + ": " + std::strerror(e));
   }
-  auto backend = std::unique_ptr<CgroupBackend>(new CgroupBackend(std::move(*layout), std::move(knobs)));
+  if (layout->cpuset && !cgfs::exists(layout->cpuset_root)) {
+    auto cpusets = Cpusets::for_layout(*layout);
+    const std::string& twin = layout->cpuset_root;
+    if (int e = cpusets->make_dir(twin, twin.substr(0, twin.rfind('/'))))
+      return make_error(e, "cannot create " + twin + ": " + std::strerror(e));
+  }
+  auto backend =
+      std::unique_ptr<CgroupBackend>(new CgroupBackend(std::move(*layout), std::move(knobs)));
   backend->load_usernice();
   return backend;
 }
@@ -38,10 +45,12 @@ Result<std::unique_ptr<CgroupBackend>> CgroupBackend::create(const std::string& 
 CgroupBackend::CgroupBackend(CgroupLayout layout, std::unique_ptr<CpuKnobs> knobs)
     : layout_(std::move(layout)),
       knobs_(std::move(knobs)),
+      cpusets_(Cpusets::for_layout(layout_)),
       pool_(*this, [this](const GroupPath& p) { return cpu_dir(p); }) {
   has_idle_ = knobs_->has_idle(layout_);
-  log()->info("cgroup backend: v{} at {}{}", layout_.version, layout_.root,
-              layout_.acct ? ", accounting mirrored in " + layout_.acct_root : "");
+  log()->info("cgroup backend: v{} at {}{}{}", layout_.version, layout_.root,
+              layout_.acct ? ", accounting mirrored in " + layout_.acct_root : "",
+              cpusets_->mirrored() ? ", cpusets in " + layout_.cpuset_root : "");
 }
 
 int CgroupBackend::make_dir(const std::string& dir) {
@@ -51,9 +60,8 @@ int CgroupBackend::make_dir(const std::string& dir) {
 void CgroupBackend::remove_dir(const std::string& dir) {
   cleanup::remove_dir(dir);
   // A directory made again under this name has no home xattr yet.
-  std::erase_if(leaf_home_, [&](const auto& kv) {
-    return kv.first == dir || kv.first.starts_with(dir + "/");
-  });
+  std::erase_if(leaf_home_,
+                [&](const auto& kv) { return kv.first == dir || kv.first.starts_with(dir + "/"); });
 }
 
 std::vector<pid_t> CgroupBackend::procs(const std::string& dir) {
@@ -90,7 +98,8 @@ std::string CgroupBackend::acct_dir(const GroupPath& path) const {
 }
 
 CgroupBackend::Home CgroupBackend::default_home() const {
-  return Home{layout_.root, layout_.acct ? layout_.acct_root : ""};
+  return Home{layout_.root, layout_.acct ? layout_.acct_root : "",
+              cpusets_->mirrored() ? layout_.cpuset_root : ""};
 }
 
 std::optional<CgroupBackend::Home> CgroupBackend::home_of(pid_t pid) const {
@@ -103,10 +112,14 @@ std::optional<CgroupBackend::Home> CgroupBackend::home_of(pid_t pid) const {
   };
   auto cpu = cgroup_path_in(*text, layout_.version, "cpu");
   if (!cpu) return std::nullopt;
-  Home h{to_abs(layout_.cpu, *cpu), ""};
+  Home h{to_abs(layout_.cpu, *cpu), "", ""};
   if (layout_.acct) {
     auto acct = cgroup_path_in(*text, 1, "cpuacct");
     h.acct = acct ? to_abs(*layout_.acct, *acct) : layout_.acct_root;
+  }
+  if (cpusets_->mirrored()) {
+    auto cs = cgroup_path_in(*text, 1, "cpuset");
+    h.cpuset = cs ? to_abs(*layout_.cpuset, *cs) : layout_.cpuset_root;
   }
   return h;
 }
@@ -141,6 +154,8 @@ int CgroupBackend::apply_settings(const std::string& dir, const GroupSettings& s
   }
   if (idle)
     if (int e = cgfs::write_file(dir + "/cpu.idle", "1")) return e;
+  if (!fresh || s.cpu_max != CpuMax{})
+    if (int e = knobs_->set_cpu_max(dir, s.cpu_max)) return e;
   if (int e = cgfs::set_xattr(dir, kSettingsXattr, format_settings(s)))
     log()->warn("cannot keep settings of {} ({}): a restart will not find them", dir,
                 std::strerror(e));
@@ -154,6 +169,20 @@ int CgroupBackend::create_group(const GroupPath& path, const GroupSettings& sett
   e = knobs_->enable_cpu(dir);
   if (!e) e = apply_settings(dir, settings, true);
   if (!e && layout_.acct) e = cgfs::make_dir(acct_dir(path));
+  if (!e && cpusets_->mirrored()) {
+    e = cpusets_->make_dir(cpuset_dir(path), cpuset_dir(GroupPath(path.begin(), path.end() - 1)));
+    if (e) cleanup::remove_dir(cpuset_dir(path));
+    if (e && layout_.acct) cleanup::remove_dir(acct_dir(path));
+  }
+  if (!e && (!settings.cpus.empty() || cpusets_->mirrored())) {
+    settings_[path] = settings;
+    e = apply_caps(path, settings);
+    if (e) {
+      settings_.erase(path);
+      if (cpusets_->mirrored()) cleanup::remove_dir(cpuset_dir(path));
+      if (layout_.acct) cleanup::remove_dir(acct_dir(path));
+    }
+  }
   if (e) {
     cleanup::remove_dir(dir);
     return e;
@@ -173,6 +202,7 @@ int CgroupBackend::remove_group(const GroupPath& path) {
   if (layout_.acct)
     if (int e = cgfs::remove_dir(acct_dir(path)))
       log()->warn("cannot remove {}: {}", acct_dir(path), std::strerror(e));
+  if (cpusets_->mirrored()) cleanup::remove_dir(cpuset_dir(path));
   pool_.forget_group(path);
   settings_.erase(path);
   usage_base_.erase(path);
@@ -230,7 +260,8 @@ int CgroupBackend::store_settings(const GroupPath& path, const GroupSettings& se
 }
 
 void CgroupBackend::load_usernice() {
-  if (auto text = cgfs::get_xattr(layout_.root, kUserniceXattr)) usernice_ = parse_usernice_levels(*text);
+  if (auto text = cgfs::get_xattr(layout_.root, kUserniceXattr))
+    usernice_ = parse_usernice_levels(*text);
 }
 
 int CgroupBackend::set_usernice(uid_t uid, int nice) {
@@ -243,7 +274,8 @@ int CgroupBackend::set_usernice(uid_t uid, int nice) {
     if (int e = knobs_->set_nice(dir, nice)) {
       for (const auto& d : done)
         if (int e2 = knobs_->set_nice(d, old))
-          log()->error("cannot restore usernice {} of {} in {}: {}", old, uid, d, std::strerror(e2));
+          log()->error("cannot restore usernice {} of {} in {}: {}", old, uid, d,
+                       std::strerror(e2));
       return e;
     }
     done.push_back(dir);

@@ -12,12 +12,14 @@
 //                             owner, weighted by the owner's usernice, so
 //                             users compete one to one with child groups
 // Processes in 0 stay in whatever cgroup they were in. On v1 with cpuacct
-// mounted apart, group directories are mirrored there for accounting.
+// mounted apart, group directories are mirrored there for accounting; on
+// v1 the cpuset hierarchy holds a mirror too, for the groups' `cpus`.
 //
 // What lives where: the groups' files and settings here and in
 // backend_cgroup.cpp, the processes' leaves in backend_cgroup_members.cpp
 // (over LeafPool, leaf_pool.hpp), rescans and group moves in
-// backend_cgroup_tree.cpp, v1/v2 files behind CpuKnobs (cpu_knobs.hpp), the
+// backend_cgroup_tree.cpp, caps in backend_cgroup_caps.cpp, v1/v2 files
+// behind CpuKnobs (cpu_knobs.hpp) and Cpusets (cpusets.hpp), the
 // xattrs' text forms in xattr_codecs.hpp.
 //
 // Lock note: every mutating call runs under the tree's exclusive lock;
@@ -32,6 +34,7 @@
 #include "cgroup_acct_queue.hpp"
 #include "cgroup_mounts.hpp"
 #include "cpu_knobs.hpp"
+#include "cpusets.hpp"
 #include "leaf_pool.hpp"
 #include "result.hpp"
 #include "xattr_codecs.hpp"
@@ -53,6 +56,10 @@ class CgroupBackend : public Backend, private LeafFs {
   [[nodiscard]] int set_weight(const GroupPath& path, int weight) override;
   [[nodiscard]] int set_policy(const GroupPath& path, Policy policy) override;
   [[nodiscard]] int store_settings(const GroupPath& path, const GroupSettings& settings) override;
+  [[nodiscard]] int set_cpu_max(const GroupPath& path, const CpuMax& max) override;
+  [[nodiscard]] int set_cpus(const GroupPath& path, const CpuSet& cpus) override;
+  CpuSet online_cpus() const override;
+  std::optional<Throttling> group_throttling(const GroupPath& path) override;
   [[nodiscard]] int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,
                       const MemberTraits& traits) override;
@@ -79,6 +86,15 @@ class CgroupBackend : public Backend, private LeafFs {
 
   CgroupBackend(CgroupLayout layout, std::unique_ptr<CpuKnobs> knobs);
   std::string acct_dir(const GroupPath& path) const;
+  std::string cpuset_dir(const GroupPath& path) const;
+  // v1: every mirror directory under `top` holds the CPUs its group may
+  // run on, written in an order the kernel accepts (its parent's always a
+  // superset).
+  [[nodiscard]] int apply_cpus(const GroupPath& top);
+  // A new or re-created group's caps, after its settings.
+  [[nodiscard]] int apply_caps(const GroupPath& path, const GroupSettings& s);
+  // A process moved into or out of the groups follows in the cpuset mirror.
+  void follow_cpuset(pid_t pid, const std::string& dir);
   [[nodiscard]] int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
   void restore_settings(const GroupPath& path, const GroupSettings& before);
   // The directory a process's leaf goes in, relative to its group: "" or
@@ -112,6 +128,7 @@ class CgroupBackend : public Backend, private LeafFs {
 
   CgroupLayout layout_;
   std::unique_ptr<CpuKnobs> knobs_;
+  std::unique_ptr<Cpusets> cpusets_;
   bool has_idle_ = false;
   std::unordered_map<pid_t, Leaf> leaves_;
   LeafPool pool_;

@@ -9,12 +9,12 @@
 
 #include "backend_cgroup.hpp"
 #include "cgroup_fs.hpp"
-#include "cleanup.hpp"
 #include "cgroup_names.hpp"
-#include "xattr_codecs.hpp"
+#include "cleanup.hpp"
 #include "log.hpp"
 #include "proc_stat.hpp"
 #include "weight.hpp"
+#include "xattr_codecs.hpp"
 
 namespace fsched {
 
@@ -58,6 +58,10 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
     if (place_in_leaf(pid, group, traits_of(pid), default_home(), &placed) == 0)
       leaves_.emplace(pid, placed);
   }
+  // v1 mirrors hold effective lists: the parents' may have changed.
+  if (cpusets_->mirrored())
+    if (int e = apply_cpus({}))
+      log()->warn("cannot give the groups their CPUs: {}", std::strerror(e));
   // A user directory no process is left in (they exited while no daemon
   // ran) stops competing.
   pool_.close_unused_users();
@@ -99,6 +103,9 @@ void CgroupBackend::scan_group(const GroupPath& path, std::vector<DiscoveredGrou
       settings_[child] = *s;
       pool_.add_group(child);
       if (layout_.acct && !cgfs::exists(acct_dir(child))) cleanup::make_dir(acct_dir(child));
+      if (cpusets_->mirrored() && !cgfs::exists(cpuset_dir(child)))
+        if (int e = cpusets_->make_dir(cpuset_dir(child), cpuset_dir(path)))
+          log()->warn("cannot create {}: {}", cpuset_dir(child), std::strerror(e));
       if (auto text = cgfs::get_xattr(cdir, kUsageXattr))
         if (auto base = parse_usage(*text)) usage_base_[child] = *base;
       out.push_back({child, *s});
@@ -159,6 +166,9 @@ int CgroupBackend::move_group(const GroupPath& from, const GroupPath& to) {
                      std::strerror(errno));
       return e;
     }
+    if (cpusets_->mirrored() && ::rename(cpuset_dir(from).c_str(), cpuset_dir(to).c_str()) != 0)
+      log()->warn("cannot rename the cpuset {} to {}: {}", cpuset_dir(from), cpuset_dir(to),
+                  std::strerror(errno));
     rekey(from, to);
     return 0;
   }
@@ -237,6 +247,7 @@ int CgroupBackend::migrate(const GroupPath& from, const GroupPath& to) {
     std::erase_if(leaf_home_, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
     if (int e = cgfs::remove_dir(dir)) log()->warn("cannot remove {}: {}", dir, std::strerror(e));
     if (layout_.acct) cleanup::remove_dir(acct_dir(*it));
+    if (cpusets_->mirrored()) cleanup::remove_dir(cpuset_dir(*it));
     settings_.erase(*it);
     pool_.forget_group(*it);
     usage_base_.erase(*it);

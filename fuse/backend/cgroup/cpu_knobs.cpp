@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
 #include <sstream>
 
 #include "cgroup_fs.hpp"
@@ -14,6 +16,18 @@
 namespace fsched {
 
 namespace {
+// "key value" lines, as cpu.stat has them.
+std::map<std::string, std::uint64_t> read_keyed(const std::string& file) {
+  std::map<std::string, std::uint64_t> out;
+  auto text = cgfs::read_file(file);
+  if (!text) return out;
+  std::istringstream in(*text);
+  std::string key;
+  std::uint64_t value;
+  while (in >> key >> value) out[key] = value;
+  return out;
+}
+
 bool kernel_at_least(int major, int minor) {
   struct utsname u;
   if (uname(&u) != 0) return false;
@@ -48,6 +62,33 @@ class V1CpuKnobs final : public CpuKnobs {
       return v && *v > 0 ? static_cast<std::uint64_t>(*v) / 1000 : 0;
     };
     return Usage{us("cpuacct.usage"), us("cpuacct.usage_user"), us("cpuacct.usage_sys")};
+  }
+  // The kernel checks a quota against the parent's at each write, so a
+  // limit goes away first and the new one comes last.
+  int set_cpu_max(const std::string& dir, const CpuMax& max) const override {
+    auto before = cpu_max(dir);
+    if (!before) return ENOENT;
+    auto apply = [&](const CpuMax& m) {
+      if (int e = cgfs::write_file(dir + "/cpu.cfs_quota_us", "-1")) return e;
+      if (int e = cgfs::write_file(dir + "/cpu.cfs_period_us", std::to_string(m.period_us)))
+        return e;
+      return m.limited() ? cgfs::write_file(dir + "/cpu.cfs_quota_us", std::to_string(m.quota_us))
+                         : 0;
+    };
+    int e = apply(max);
+    if (e && apply(*before) != 0) return e;  // as it was, as far as the kernel lets us
+    return e;
+  }
+  std::optional<CpuMax> cpu_max(const std::string& dir) const override {
+    auto quota = cgfs::read_integer(dir + "/cpu.cfs_quota_us");
+    auto period = cgfs::read_integer(dir + "/cpu.cfs_period_us");
+    if (!quota || !period || *period <= 0) return std::nullopt;
+    return CpuMax{*quota > 0 ? static_cast<std::uint64_t>(*quota) : 0,
+                  static_cast<std::uint64_t>(*period)};
+  }
+  Throttling throttling(const std::string& dir) const override {
+    auto stat = read_keyed(dir + "/cpu.stat");
+    return Throttling{stat["nr_periods"], stat["nr_throttled"], stat["throttled_time"] / 1000};
   }
   bool renames_in_place() const override { return true; }
 };
@@ -98,6 +139,26 @@ class V2CpuKnobs final : public CpuKnobs {
       if (key == "system_usec") u.system_usec = value;
     }
     return u;
+  }
+  int set_cpu_max(const std::string& dir, const CpuMax& max) const override {
+    return cgfs::write_file(dir + "/cpu.max",
+                            (max.limited() ? std::to_string(max.quota_us) : "max") + " " +
+                                std::to_string(max.period_us));
+  }
+  std::optional<CpuMax> cpu_max(const std::string& dir) const override {
+    auto text = cgfs::read_file(dir + "/cpu.max");
+    if (!text) return std::nullopt;
+    std::istringstream in(*text);
+    std::string quota;
+    std::uint64_t period = 0;
+    if (!(in >> quota >> period) || period == 0) return std::nullopt;
+    CpuMax m{0, period};
+    if (quota != "max") m.quota_us = std::strtoull(quota.c_str(), nullptr, 10);
+    return m;
+  }
+  Throttling throttling(const std::string& dir) const override {
+    auto stat = read_keyed(dir + "/cpu.stat");
+    return Throttling{stat["nr_periods"], stat["nr_throttled"], stat["throttled_usec"]};
   }
   bool renames_in_place() const override { return false; }
 };

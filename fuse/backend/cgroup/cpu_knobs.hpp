@@ -30,6 +30,11 @@ class CpuKnobs {
   [[nodiscard]] virtual int set_nice(const std::string& dir, int nice) const = 0;
   // CPU time of the cgroup at `dir` (v1: the cpuacct directory).
   virtual Usage usage(const std::string& dir) const = 0;
+  // cpu.max (v1: cpu.cfs_quota_us and cpu.cfs_period_us).
+  [[nodiscard]] virtual int set_cpu_max(const std::string& dir, const CpuMax& max) const = 0;
+  virtual std::optional<CpuMax> cpu_max(const std::string& dir) const = 0;
+  // cpu.stat's throttling counts (v1 counts throttled time in ns).
+  virtual Throttling throttling(const std::string& dir) const = 0;
   // v1 renames a cgroup in place; v2 cannot, so a rename re-creates it.
   virtual bool renames_in_place() const = 0;
 };

@@ -13,7 +13,9 @@ std::string format_settings(const GroupSettings& s) {
   char mode[16];
   std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(s.mode));
   return "weight=" + std::to_string(s.weight) + " policy=" + std::string(policy_name(s.policy)) +
-         " uid=" + std::to_string(s.uid) + " gid=" + std::to_string(s.gid) + " mode=" + mode;
+         " uid=" + std::to_string(s.uid) + " gid=" + std::to_string(s.gid) + " mode=" + mode +
+         " quota=" + (s.cpu_max.limited() ? std::to_string(s.cpu_max.quota_us) : "max") +
+         " period=" + std::to_string(s.cpu_max.period_us) + " cpus=" + format_cpu_list(s.cpus);
 }
 
 std::optional<GroupSettings> parse_settings(std::string_view text) {
@@ -46,6 +48,15 @@ std::optional<GroupSettings> parse_settings(std::string_view text) {
       unsigned m = 0;
       ok = number(val, m, 8) && m <= 07777;
       s.mode = m;
+    } else if (key == "quota") {
+      s.cpu_max.quota_us = 0;
+      ok = val == "max" || (number(val, s.cpu_max.quota_us, 10) && s.cpu_max.quota_us > 0);
+    } else if (key == "period") {
+      ok = number(val, s.cpu_max.period_us, 10) && s.cpu_max.period_us > 0;
+    } else if (key == "cpus") {
+      auto cpus = parse_cpu_list(val);
+      ok = cpus.has_value();
+      if (ok) s.cpus = *cpus;
     }
     if (!ok) return std::nullopt;
   }
@@ -53,13 +64,18 @@ std::optional<GroupSettings> parse_settings(std::string_view text) {
 }
 
 std::string format_home(const LeafHome& h) {
-  return h.cpu + "\n" + h.acct;
+  return h.cpu + "\n" + h.acct + (h.cpuset.empty() ? "" : "\n" + h.cpuset);
 }
 
 std::optional<LeafHome> parse_home(std::string_view text) {
-  auto nl = text.find('\n');
-  LeafHome h{std::string(text.substr(0, nl)), ""};
-  if (nl != std::string_view::npos) h.acct = std::string(text.substr(nl + 1));
+  LeafHome h;
+  std::string* fields[] = {&h.cpu, &h.acct, &h.cpuset};
+  for (auto* field : fields) {
+    auto nl = text.find('\n');
+    *field = std::string(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
   if (h.cpu.empty()) return std::nullopt;
   return h;
 }

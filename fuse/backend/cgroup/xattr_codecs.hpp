@@ -21,13 +21,14 @@ std::string format_settings(const GroupSettings& s);  // "weight=100 policy=fair
 std::optional<GroupSettings> parse_settings(std::string_view text);
 
 // trusted.fsched.home on a leaf: where its process returns when moved back
-// to 0 (the cpu cgroup, and the cpuacct one when mirrored).
+// to 0 (the cpu cgroup, and the cpuacct and cpuset ones when mirrored).
 struct LeafHome {
   std::string cpu;
   std::string acct;
+  std::string cpuset;
   bool operator==(const LeafHome&) const = default;
 };
-std::string format_home(const LeafHome& h);  // "<cpu>\n<acct>"
+std::string format_home(const LeafHome& h);  // "<cpu>\n<acct>[\n<cpuset>]"
 // nullopt when no cpu cgroup is named.
 std::optional<LeafHome> parse_home(std::string_view text);
 

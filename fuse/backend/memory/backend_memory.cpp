@@ -66,6 +66,24 @@ int MemoryBackend::store_settings(const GroupPath& path, const GroupSettings& se
   return 0;
 }
 
+int MemoryBackend::set_cpu_max(const GroupPath& path, const CpuMax& max) {
+  if (int e = take_failure()) return e;
+  groups.at(path).cpu_max = max;
+  return 0;
+}
+
+int MemoryBackend::set_cpus(const GroupPath& path, const CpuSet& cpus) {
+  if (int e = take_failure()) return e;
+  groups.at(path).cpus = cpus;
+  return 0;
+}
+
+std::optional<Throttling> MemoryBackend::group_throttling(const GroupPath& path) {
+  auto it = throttling.find(path);
+  if (it == throttling.end()) return std::nullopt;
+  return it->second;
+}
+
 int MemoryBackend::move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) {
   if (int e = take_failure()) return e;
   if (before_move) before_move(pid);

@@ -23,6 +23,10 @@ class MemoryBackend : public Backend {
   int set_weight(const GroupPath& path, int weight) override;
   int set_policy(const GroupPath& path, Policy policy) override;
   int store_settings(const GroupPath& path, const GroupSettings& settings) override;
+  int set_cpu_max(const GroupPath& path, const CpuMax& max) override;
+  int set_cpus(const GroupPath& path, const CpuSet& cpus) override;
+  CpuSet online_cpus() const override { return online; }
+  std::optional<Throttling> group_throttling(const GroupPath& path) override;
   int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,
                       const MemberTraits& traits) override;
@@ -44,6 +48,8 @@ class MemoryBackend : public Backend {
   std::map<pid_t, uid_t> owner;  // as last told, for processes in guest groups
   std::map<uid_t, int> usernice;
   std::map<GroupPath, Usage> usage;
+  std::map<GroupPath, Throttling> throttling;
+  CpuSet online = read_cpu_list_file("/sys/devices/system/cpu/online").value_or(CpuSet{});
 
  private:
   int take_failure();

@@ -173,6 +173,11 @@ Usage ScxBackend::group_usage(const GroupPath& path) {
   return u;
 }
 
+std::optional<Throttling> ScxBackend::group_throttling(const GroupPath& path) {
+  // The kernel's cpu.stat counts nothing while ext tasks are not its own.
+  return cg_->group_throttling(path);
+}
+
 std::optional<std::uint64_t> ScxBackend::process_usage_usec(pid_t pid) {
   std::lock_guard lock(mu_);
   if (!sched_) return std::nullopt;

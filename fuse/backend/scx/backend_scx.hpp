@@ -65,6 +65,13 @@ class ScxBackend : public Backend {
   int store_settings(const GroupPath& p, const GroupSettings& s) override {
     return cg_->store_settings(p, s);
   }
+  // cpu.max goes to the cgroup's file: sched_ext tells the scheduler
+  // (ops.cgroup_set_bandwidth), which enforces it; after a fallback the
+  // fair class does. cpus are cpusets: the kernel narrows tasks' affinity.
+  int set_cpu_max(const GroupPath& p, const CpuMax& m) override { return cg_->set_cpu_max(p, m); }
+  int set_cpus(const GroupPath& p, const CpuSet& c) override { return cg_->set_cpus(p, c); }
+  CpuSet online_cpus() const override { return cg_->online_cpus(); }
+  std::optional<Throttling> group_throttling(const GroupPath& path) override;
   int move_process(pid_t pid, const GroupPath& to, const MemberTraits& t) override {
     return cg_->move_process(pid, to, t);
   }
