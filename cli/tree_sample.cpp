@@ -1,4 +1,5 @@
 #include "tree_sample.hpp"
+#include "cpu_list.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -93,7 +94,11 @@ void sample_group(const std::string& mount, const std::string& path, bool group_
     for (const auto& [k, v] : g.stats)
       if (k == "nr_throttled") g.nr_throttled = std::strtoull(v.c_str(), nullptr, 10);
   }
-  if (slurp(dir + "/cpus", &text)) g.cpus = text.substr(0, text.find('\n'));
+  // Every online CPU is no limit: not worth a word on each line.
+  static const std::string online =
+      format_cpu_list(read_cpu_list_file("/sys/devices/system/cpu/online").value_or(CpuSet{}));
+  if (slurp(dir + "/cpus", &text) && text.substr(0, text.find('\n')) != online)
+    g.cpus = text.substr(0, text.find('\n'));
   if (group_stats && slurp(dir + "/stats", &text)) g.stats = parse_stat_lines(text);
   std::vector<std::string> children, pids;
   if (!list_group(dir, &children, &pids)) return;

@@ -36,7 +36,8 @@ struct GroupSample {
   std::vector<ProcSample> procs;  // by pid
   StatLines stats{};              // the group's own stats, when asked for
   // Caps (guest groups of daemons that have them): cpu.max as written,
-  // "" when the group has none, and how often it was held at it.
+  // "" when the group has none; cpus, "" when all online CPUs; how often
+  // the group was held at its cap.
   std::string cpu_max{};
   std::string cpus{};
   std::optional<std::uint64_t> nr_throttled{};

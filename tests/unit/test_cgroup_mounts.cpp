@@ -46,6 +46,18 @@ TEST_CASE("v1 with cpuacct apart: accounting is mirrored", "[cgroup]") {
   CHECK(sub->acct_root == "/sys/fs/cgroup/cpuacct/tests");
 }
 
+TEST_CASE("v1 with cpuset apart: the groups' cpus are mirrored", "[cgroup][caps]") {
+  std::string mounts = std::string(kV1Split) +
+                       "34 30 0:30 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n";
+  auto l = choose_layout(parse_mountinfo(mounts), "/sys/fs/cgroup/cpu/tests", no_v2_cpu);
+  REQUIRE(l);
+  REQUIRE(l->cpuset);
+  CHECK(l->cpuset_root == "/sys/fs/cgroup/cpuset/tests");
+  auto none = choose_layout(parse_mountinfo(kV1Split), "", no_v2_cpu);
+  REQUIRE(none);
+  CHECK_FALSE(none->cpuset);
+}
+
 TEST_CASE("v2 with cpu wins over v1", "[cgroup]") {
   std::string both = std::string(kV2) + kV1Comounted;
   auto l = choose_layout(parse_mountinfo(both), "", v2_cpu);

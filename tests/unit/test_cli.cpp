@@ -8,6 +8,7 @@
 #include "rules_cmd.hpp"
 #include "rules_fixture.hpp"
 #include "spawn_conf.hpp"
+#include "top_json.hpp"
 #include "top_report.hpp"
 
 using namespace fsched::cli;
@@ -44,8 +45,8 @@ TEST_CASE("spawn falls back to the installed CONF and workloads", "[cli][spawn]"
   CHECK(conf_path("my.conf", "/home/me", "/usr/bin", installed, build_and_installed) ==
         "/home/me/my.conf");
 
-  auto lines = parse_spawn_conf("1 piglet 5\n1 io\n1 /bin/yes\n1 gone\n", "/home/me/exp/s.conf",
-                                no_users);
+  auto lines =
+      parse_spawn_conf("1 piglet 5\n1 io\n1 /bin/yes\n1 gone\n", "/home/me/exp/s.conf", no_users);
   find_programs_in(lines, "/usr/libexec/fsched", build_and_installed);
   CHECK(lines[0].program == "/usr/libexec/fsched/piglet");
   CHECK(lines[0].args == std::vector<std::string>{"piglet", "5"});
@@ -91,6 +92,32 @@ TEST_CASE("the tree's mounts are found in mountinfo", "[cli]") {
       "42 26 0:39 / /mnt/other rw - fuse.sshfs x rw\n"
       "43 26 0:40 / /tmp/m rw shared:5 - fuse.fschedfs fschedfs rw\n";
   CHECK(fschedfs_mounts(info) == std::vector<std::string>{"/run/sched groups", "/tmp/m"});
+}
+
+TEST_CASE("top: a capped group shows its cap, and AT CAP while held at it", "[cli][top][caps]") {
+  Sample a, b;
+  a.when_sec = 10;
+  b.when_sec = 11;
+  GroupSample g{"0/batch", "fair", 100, {}};
+  g.cpu_max = "25000 100000";
+  g.cpus = "0";
+  g.nr_throttled = 3;
+  a.groups = {GroupSample{"0", "fair", 100, {}}, g};
+  g.nr_throttled = 12;
+  b.groups = {GroupSample{"0", "fair", 100, {}}, g};
+  auto rows = make_report(a, b, {}, default_user_name);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].label == "0 (fair)");
+  CHECK(rows[1].label == "0/batch (fair, weight 100, cpu.max 25000 100000, cpus 0) AT CAP");
+  CHECK(rows[1].at_cap);
+  auto doc = report_json(ReportHead{}, rows);
+  CHECK(doc["groups"][1]["cpu_max"] == "25000 100000");
+  CHECK(doc["groups"][1]["at_cap"] == true);
+  CHECK_FALSE(doc["groups"][0].contains("at_cap"));
+  b.groups[1].nr_throttled = 3;
+  rows = make_report(a, b, {}, default_user_name);
+  CHECK_FALSE(rows[1].at_cap);
+  CHECK(rows[1].label == "0/batch (fair, weight 100, cpu.max 25000 100000, cpus 0)");
 }
 
 TEST_CASE("top: each user's share of real time and of CPU time", "[cli][top]") {

@@ -60,7 +60,8 @@ class CgroupBackend : public Backend, private LeafFs {
   [[nodiscard]] int set_cpus(const GroupPath& path, const CpuSet& cpus) override;
   CpuSet online_cpus() const override;
   std::optional<Throttling> group_throttling(const GroupPath& path) override;
-  [[nodiscard]] int move_process(pid_t pid, const GroupPath& to, const MemberTraits& traits) override;
+  [[nodiscard]] int move_process(pid_t pid, const GroupPath& to,
+                                 const MemberTraits& traits) override;
   void process_forked(pid_t child, pid_t parent, const GroupPath& group,
                       const MemberTraits& traits) override;
   void process_exited(pid_t pid) override;
@@ -103,8 +104,10 @@ class CgroupBackend : public Backend, private LeafFs {
   int usernice_of(const std::string& user_dir) const;
   // The leaf goes back to the pool, or to the child forked into it.
   void recycle(const Leaf& leaf);
-  [[nodiscard]] int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits, const Home& home,
-                    Leaf* out);
+  // join_cpuset false: the process is in the group's cpuset already (a
+  // fork, or a change of leaf within its group).
+  [[nodiscard]] int place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits,
+                                  const Home& home, Leaf* out, bool join_cpuset = true);
   // Moves a group's members into the leaves its policy now asks for.
   [[nodiscard]] int replace_members(const GroupPath& group);
   void load_usernice();

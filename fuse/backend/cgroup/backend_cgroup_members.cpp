@@ -42,7 +42,7 @@ void CgroupBackend::recycle(const Leaf& leaf) {
 }
 
 int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, const MemberTraits& traits,
-                                 const Home& home, Leaf* out) {
+                                 const Home& home, Leaf* out, bool join_cpuset) {
   const std::string user_dir = user_dir_for(group, traits.uid);
   if (!user_dir.empty())
     if (int e = pool_.open_user(group, user_dir, usernice_of(user_dir))) return e;
@@ -61,7 +61,7 @@ int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, const Member
     return e;
   }
   if (layout_.acct) acct_.push(acct_dir(group), pid);
-  follow_cpuset(pid, cpuset_dir(group));
+  if (join_cpuset) follow_cpuset(pid, cpuset_dir(group));
   *out = Leaf{group, name, traits, home};
   return 0;
 }
@@ -79,7 +79,7 @@ int CgroupBackend::replace_members(const GroupPath& group) {
       todo.emplace_back(pid, leaf);
   for (const auto& [pid, leaf] : todo) {
     Leaf placed;
-    int e = place_in_leaf(pid, group, leaf.traits, leaf.home, &placed);
+    int e = place_in_leaf(pid, group, leaf.traits, leaf.home, &placed, false);
     if (e == ESRCH) continue;  // exited meanwhile; its exit is reported later
     if (e) {
       for (const auto& m : moved) {
@@ -151,7 +151,7 @@ void CgroupBackend::process_forked(pid_t child, pid_t parent, const GroupPath& g
   auto p = leaves_.find(parent);
   Home home = p != leaves_.end() ? p->second.home : default_home();
   Leaf placed;
-  int e = place_in_leaf(child, group, traits, home, &placed);
+  int e = place_in_leaf(child, group, traits, home, &placed, false);
   if (e == 0)
     leaves_.emplace(child, placed);
   else if (e != ESRCH)  // it competes in its parent's leaf until the next rescan
@@ -184,7 +184,7 @@ void CgroupBackend::process_uid_changed(pid_t pid, uid_t uid) {
   const Leaf old = it->second;
   if (user_dir_of(old.name) == user_dir_for(old.group, uid)) return;
   Leaf placed;
-  if (int e = place_in_leaf(pid, old.group, old.traits, old.home, &placed)) {
+  if (int e = place_in_leaf(pid, old.group, old.traits, old.home, &placed, false)) {
     if (e != ESRCH)
       log()->warn("cannot re-place {} under its new owner {}: {}", pid, uid, std::strerror(e));
     return;
