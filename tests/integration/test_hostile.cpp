@@ -78,14 +78,15 @@ TEST_CASE_METHOD(Mounted, "names: control bytes, too long, leading dot, slashes"
 TEST_CASE_METHOD(Mounted, "megabyte writes into control files", "[hostile]") {
   const std::string mb(1 << 20, '1');
   const std::string padded = "200" + std::string(1 << 20, ' ');
-  for (const char* f : {"cpu.weight", "tasks", "scheduler"}) {
+  for (const char* f : {"cpu.weight", "tasks", "scheduler", "cpu.max", "cpus"}) {
     INFO(f);
     CHECK(write_file(m + "0/g/" + f, mb) == EINVAL);
     CHECK(write_file(m + "0/g/" + f, padded) == EINVAL);
   }
   CHECK(read_file(m + "0/g/cpu.weight") == "100\n");
   CHECK(read_file(m + "0/g/scheduler") == "fair\n");
-  CHECK(list(m + "0/g").size() == 4);  // the four files, no process
+  CHECK(read_file(m + "0/g/cpu.max") == "max 100000\n");
+  CHECK(list(m + "0/g").size() == 6);  // the six files, no process
   CHECK(d.alive());
 }
 
