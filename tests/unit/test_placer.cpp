@@ -4,10 +4,8 @@
 #include "placer_fixture.hpp"
 
 using namespace fsched;
-using fsched::test::FakeSource;
+using fsched::test::check_rule_group;
 using fsched::test::PlacerFixture;
-using fsched::test::TreeFixture;
-using namespace fsched::test;
 
 TEST_CASE_METHOD(PlacerFixture, "set_rules makes every rule group, root's, 0755, fair",
                  "[placer]") {
