@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "log.hpp"
@@ -184,8 +185,17 @@ int Tree::ensure_group(const GroupPath& path, GroupId* out) {
     if (int e = make_group(at, name, 0755, Cred{}, &made)) return e;
     // A rule's group is `fair` whatever its parent's policy, as the spec
     // has it: the admin chooses another by writing `scheduler`.
-    if (groups_.at(made).settings.policy != kDefaultPolicy)
-      if (int e = set_policy(made, policy_name(kDefaultPolicy), Cred{})) return e;
+    if (groups_.at(made).settings.policy != kDefaultPolicy) {
+      if (int e = set_policy(made, policy_name(kDefaultPolicy), Cred{})) {
+        // Not left half made, with its parent's policy: the next try makes
+        // it afresh.
+        if (int r = remove_group(at, name, Cred{}))
+          log()->warn("cannot remove 0/{}, whose policy could not be made {}: {}; it keeps {}",
+                      join_path(path_of(made)), policy_name(kDefaultPolicy), std::strerror(r),
+                      policy_name(groups_.at(made).settings.policy));
+        return e;
+      }
+    }
     at = made;
   }
   if (out) *out = at;

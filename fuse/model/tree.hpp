@@ -100,17 +100,19 @@ class Tree {
 
   // Changes asked for by users: 0 or an errno, and nothing changed on error.
   [[nodiscard]] int make_group(GroupId parent, std::string_view name, mode_t mode, const Cred& cred,
-                 GroupId* out);
+                               GroupId* out);
   [[nodiscard]] int remove_group(GroupId parent, std::string_view name, const Cred& cred);
-  [[nodiscard]] int rename(GroupId parent, std::string_view name, GroupId new_parent, std::string_view new_name,
-             unsigned flags, const Cred& cred);
+  [[nodiscard]] int rename(GroupId parent, std::string_view name, GroupId new_parent,
+                           std::string_view new_name, unsigned flags, const Cred& cred);
   // Moves the process that has this pid now (a write to tasks, a rename),
   // marking it as placed `how`.
   [[nodiscard]] int move_process(pid_t pid, GroupId to, const Cred& cred,
                                  Placement how = Placement::hand);
   // A placement rule's move: as root, and only while the process is still
   // the rules' to place (Placement::rule); 0 when it was left alone.
-  [[nodiscard]] int place_process(pid_t pid, GroupId to);
+  // `start_time` is that of the process the rule was matched against:
+  // ESRCH when the pid now names another (its number was reused).
+  [[nodiscard]] int place_process(pid_t pid, std::uint64_t start_time, GroupId to);
   // The group at `path`, made (owned by root, 0755, policy fair) with
   // every missing parent when it does not exist.
   [[nodiscard]] int ensure_group(const GroupPath& path, GroupId* out);

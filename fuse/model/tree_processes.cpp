@@ -31,10 +31,12 @@ int Tree::move_process(pid_t pid, GroupId to, const Cred& cred, Placement how) {
   return e;
 }
 
-int Tree::place_process(pid_t pid, GroupId to) {
+int Tree::place_process(pid_t pid, std::uint64_t start_time, GroupId to) {
   if (!group(to)) return ENOENT;
   auto pin = pinner_(pid);
-  if (!pin) return ESRCH;
+  // The rule matched facts about the process that had this number then; a
+  // process that has it now is another, which that rule says nothing of.
+  if (!pin || pin->info().start_time != start_time) return ESRCH;
   Process* p = adopt_pinned(pin->info());
   if (!p || p->placement != Placement::rule) return 0;
   return move_pinned(*p, *pin, to, Cred{});

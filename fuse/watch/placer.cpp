@@ -132,8 +132,7 @@ std::vector<Placer::Target> Placer::targets_of(const RuleSet& rules,
   return out;
 }
 
-void Placer::move_batch(const std::vector<Target>& batch, Summary& sum,
-                        std::vector<Moved>& moved) {
+void Placer::move_batch(const std::vector<Target>& batch, Summary& sum, std::vector<Moved>& moved) {
   std::vector<std::pair<GroupPath, int>> failures;
   {
     std::unique_lock lock(mu_);
@@ -146,8 +145,8 @@ void Placer::move_batch(const std::vector<Target>& batch, Summary& sum,
       int e = tree_.ensure_group(t.rule->group, &to);
       if (!e && p && p->group == to) continue;
       const GroupId from = p ? p->group : kHostGroup;
-      if (!e) e = tree_.place_process(t.pid, to);
-      if (e == ESRCH) continue;  // gone meanwhile: nothing to place
+      if (!e) e = tree_.place_process(t.pid, t.start_time, to);
+      if (e == ESRCH) continue;  // gone (or its pid reused) meanwhile: nothing to place
       if (e) {
         ++sum.failed;
         failures.emplace_back(t.rule->group, e);

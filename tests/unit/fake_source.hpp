@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
@@ -58,6 +59,7 @@ class FakeSource : public ProcSource {
     ids.gid = it->second.gid;
     ids.tgid = pid;
     if (auto g = groups.find(pid); g != groups.end()) ids.groups = g->second;
+    if (after_ids) after_ids(pid);
     return ids;
   }
   std::vector<pid_t> pids() override {
@@ -92,6 +94,9 @@ class FakeSource : public ProcSource {
   std::map<pid_t, std::string> exes;           // absent: "/usr/bin/proc<pid>"
   std::map<pid_t, std::string> comms;          // absent: "proc<pid>"
   std::map<pid_t, std::vector<gid_t>> groups;  // supplementary
+  // Runs once a process's ids were read: a test's way to make it exit, or
+  // its pid be reused, between the reads and what is done with them.
+  std::function<void(pid_t)> after_ids;
 
  private:
   ProcStat stat_of(const ProcessInfo& info) const {

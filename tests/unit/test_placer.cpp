@@ -4,10 +4,8 @@
 #include "placer_fixture.hpp"
 
 using namespace fsched;
-using fsched::test::FakeSource;
+using fsched::test::check_rule_group;
 using fsched::test::PlacerFixture;
-using fsched::test::TreeFixture;
-using namespace fsched::test;
 
 TEST_CASE_METHOD(PlacerFixture, "set_rules makes every rule group, root's, 0755, fair",
                  "[placer]") {
@@ -244,6 +242,32 @@ TEST_CASE_METHOD(PlacerFixture, "the placer never reads /proc under the exclusiv
     CHECK(source.stat(100));
   }
   CHECK(source.reads_under_exclusive_lock == 1);
+}
+
+TEST_CASE_METHOD(PlacerFixture, "a pid reused after its facts were read is not placed",
+                 "[placer]") {
+  spawn(200, 1000);
+  // 200 exits once the placer has read its owner, and another user's
+  // process gets its number before the move; the watcher has not said so.
+  bool reused = false;
+  source.after_ids = [&](pid_t pid) {
+    if (pid != 200 || reused) return;
+    reused = true;
+    ProcessInfo next = info(200, 2000);
+    next.start_time = outside[200].start_time + 1;
+    outside[200] = next;
+  };
+  auto sum = placer.set_rules(rules("uid=1000 0/a\n"));
+  REQUIRE(reused);
+  CHECK(sum.moved == 0);
+  CHECK(sum.failed == 0);
+  CHECK_FALSE(backend.placement.count(200));
+  CHECK(tree.group(at({"a"}))->procs.empty());
+  // The new process's own facts do not match: asked again, it stays.
+  sum = placer.apply_to({200});
+  CHECK(sum.moved == 0);
+  CHECK_FALSE(backend.placement.count(200));
+  CHECK(source.reads_under_exclusive_lock == 0);
 }
 
 TEST_CASE_METHOD(PlacerFixture, "a failed move is counted and leaves the process where it was",

@@ -3,10 +3,7 @@
 #include "placer_fixture.hpp"
 
 using namespace fsched;
-using fsched::test::FakeSource;
 using fsched::test::PlacerFixture;
-using fsched::test::TreeFixture;
-using namespace fsched::test;
 
 TEST_CASE_METHOD(PlacerFixture, "children forked before their parent was placed follow it",
                  "[placer]") {

@@ -1,6 +1,7 @@
 #include <linux/fs.h>
 #include <catch2/catch.hpp>
 
+#include "log_capture.hpp"
 #include "tree_fixture.hpp"
 
 using namespace fsched;
@@ -203,4 +204,50 @@ TEST_CASE_METHOD(TreeFixture, "chmod and chown of a group by root", "[tree]") {
   CHECK(tree.group(g)->settings.gid == 0);
   CHECK(backend.groups.at({"g"}).uid == 9000);
   CHECK(tree.chmod_group(kHostGroup, 0755, root) == EPERM);
+}
+
+namespace {
+// A backend that refuses policy changes once told to; the change after a
+// refusal fails with `then`.
+struct PolicyRefusingBackend : MemoryBackend {
+  int refuse = 0;
+  int then = 0;
+  int set_policy(const GroupPath& path, Policy policy) override {
+    if (!refuse) return MemoryBackend::set_policy(path, policy);
+    fail_next = then;
+    return refuse;
+  }
+};
+
+struct PolicyRefusingFixture : fsched::test::FakeProc {
+  PolicyRefusingBackend backend;
+  Tree tree{backend, [this](pid_t pid) { return pin(pid); }};
+};
+}  // namespace
+
+TEST_CASE_METHOD(PolicyRefusingFixture,
+                 "ensure_group leaves no half-made group when its policy is refused", "[tree]") {
+  GroupId uf = 0;
+  REQUIRE(tree.make_group(kHostGroup, "uf", 0755, Cred{}, &uf) == 0);
+  REQUIRE(tree.set_policy(uf, "user-fair", Cred{}) == 0);
+  backend.refuse = EPERM;
+  GroupId out = 0;
+  SECTION("the group made is removed") {
+    CHECK(tree.ensure_group({"uf", "x", "y"}, &out) == EPERM);
+    CHECK_FALSE(tree.find({"uf", "x"}));
+    CHECK_FALSE(backend.groups.count({"uf", "x"}));
+    // Made afresh, and fair, once the backend allows it.
+    backend.refuse = 0;
+    REQUIRE(tree.ensure_group({"uf", "x", "y"}, &out) == 0);
+    CHECK(tree.group(*tree.find({"uf", "x"}))->settings.policy == Policy::fair);
+    CHECK(backend.groups.at({"uf", "x"}).policy == Policy::fair);
+    CHECK(out == *tree.find({"uf", "x", "y"}));
+  }
+  SECTION("a removal that fails too is logged") {
+    backend.then = EBUSY;
+    fsched::test::LogCapture logged;
+    CHECK(tree.ensure_group({"uf", "x"}, &out) == EPERM);
+    CHECK(logged.text().find("cannot remove 0/uf/x") != std::string::npos);
+    CHECK(tree.find({"uf", "x"}));  // left as the backend has it
+  }
 }
