@@ -94,7 +94,11 @@ class CgroupBackend : public Backend, private LeafFs {
   [[nodiscard]] int apply_cpus(const GroupPath& top);
   // A new or re-created group's caps, after its settings.
   [[nodiscard]] int apply_caps(const GroupPath& path, const GroupSettings& s);
-  // A process moved into or out of the groups follows in the cpuset mirror.
+  // v1: a process joins the cpuset mirror only where it matters (its group
+  // or one above has CPUs of its own), since each cpuset move costs about
+  // as much as the rest of a move; it leaves the mirror when it leaves.
+  bool cpus_limited(const GroupPath& group) const;
+  bool in_cpuset_mirror(pid_t pid) const;
   void follow_cpuset(pid_t pid, const std::string& dir);
   [[nodiscard]] int apply_settings(const std::string& dir, const GroupSettings& s, bool fresh);
   void restore_settings(const GroupPath& path, const GroupSettings& before);

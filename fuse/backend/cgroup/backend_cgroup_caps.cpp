@@ -9,6 +9,7 @@
 #include "cgroup_names.hpp"
 #include "cleanup.hpp"
 #include "log.hpp"
+#include "proc_stat.hpp"
 
 namespace fsched {
 
@@ -57,6 +58,10 @@ int CgroupBackend::set_cpus(const GroupPath& path, const CpuSet& cpus) {
   }
   cleanup::set_xattr(cpu_dir(path), kSettingsXattr, format_settings(it->second),
                      "a restart will find the old cpus");
+  // v1: members below join the mirror now that their CPUs are limited.
+  if (cpusets_->mirrored() && !cpus.empty())
+    for (const auto& [pid, leaf] : leaves_)
+      if (has_prefix(leaf.group, path)) follow_cpuset(pid, cpuset_dir(leaf.group));
   return 0;
 }
 
@@ -101,6 +106,24 @@ int CgroupBackend::apply_cpus(const GroupPath& top) {
     log()->warn("cannot give the groups under {} their CPUs: {}", cpuset_dir(top),
                 std::strerror(e));
   return e;
+}
+
+bool CgroupBackend::cpus_limited(const GroupPath& group) const {
+  for (std::size_t n = 1; n <= group.size(); ++n) {
+    auto it = settings_.find(GroupPath(group.begin(), group.begin() + n));
+    if (it != settings_.end() && !it->second.cpus.empty()) return true;
+  }
+  return false;
+}
+
+bool CgroupBackend::in_cpuset_mirror(pid_t pid) const {
+  if (!layout_.cpuset) return false;
+  auto text = read_small_file("/proc/" + std::to_string(pid) + "/cpuset");
+  if (!text) return false;
+  std::string rel = text->substr(0, text->find('\n'));
+  const CgroupMount& m = *layout_.cpuset;
+  if (m.root != "/" && rel.starts_with(m.root)) rel = rel.substr(m.root.size());
+  return (m.mount_point + rel).starts_with(layout_.cpuset_root + "/" + std::string(kGroupPrefix));
 }
 
 void CgroupBackend::follow_cpuset(pid_t pid, const std::string& dir) {

@@ -61,7 +61,8 @@ int CgroupBackend::place_in_leaf(pid_t pid, const GroupPath& group, const Member
     return e;
   }
   if (layout_.acct) acct_.push(acct_dir(group), pid);
-  if (join_cpuset) follow_cpuset(pid, cpuset_dir(group));
+  if (join_cpuset && cpusets_->mirrored() && (cpus_limited(group) || in_cpuset_mirror(pid)))
+    follow_cpuset(pid, cpuset_dir(group));
   *out = Leaf{group, name, traits, home};
   return 0;
 }
@@ -112,7 +113,7 @@ int CgroupBackend::move_process(pid_t pid, const GroupPath& to, const MemberTrai
     }
     if (e) return e;
     if (layout_.acct && !old.home.acct.empty()) acct_.push(old.home.acct, pid, layout_.acct_root);
-    if (cpusets_->mirrored()) {
+    if (cpusets_->mirrored() && in_cpuset_mirror(pid)) {
       const std::string& cs = old.home.cpuset.empty() ? layout_.cpuset_root : old.home.cpuset;
       if (cgfs::write_file(cs + "/cgroup.procs", pid_text(pid)) != 0)
         follow_cpuset(pid, layout_.cpuset_root);
