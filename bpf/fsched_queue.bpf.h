@@ -38,12 +38,58 @@ static u64 queue_head(s32 cpu, u32 *seen)
 
 	*seen = 0;
 	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
-		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr) && !task_throttled(p))
 			return p->scx.dsq_vtime;
 		if (++*seen >= PEEK_MAX)
 			break;
 	}
 	return (u64)-1;
+}
+
+/* Places @p outside the fair queue when it does not belong there: a
+ * throttled task in the throttled queue, and the last task of a CPU (the
+ * kernel asks about it, SCX_ENQ_LAST, so that a throttled one does not go
+ * on running) back on its CPU. */
+static bool enqueue_aside(struct task_struct *p, u64 enq_flags)
+{
+	if (task_throttled(p)) {
+		stat_inc(FSCHED_STAT_THROTTLED);
+		scx_bpf_dsq_insert(p, FSCHED_THROTTLED_DSQ, slice_ns, enq_flags);
+		return true;
+	}
+	if (enq_flags & SCX_ENQ_LAST) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+		return true;
+	}
+	return false;
+}
+
+/* Moves the first task in the queue that may run on `cpu` to its local
+ * queue, as scx_bpf_dsq_move_to_local() would, except that while some
+ * cgroup is throttled, its tasks found on the way go to the throttled
+ * queue instead (fsched_bandwidth.bpf.h). */
+static bool dispatch_fair(s32 cpu)
+{
+	struct task_struct *p;
+	u32 seen = 0;
+
+	if (nr_throttled_groups <= 0)
+		return scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
+	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
+		if (task_throttled(p)) {
+			if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, FSCHED_THROTTLED_DSQ, 0))
+				stat_inc(FSCHED_STAT_THROTTLED);
+			continue;
+		}
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+			if (++seen >= PEEK_MAX)
+				break;
+			continue;
+		}
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			return true;
+	}
+	return scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
 }
 
 #ifndef FSCHED_CID_FORM

@@ -139,6 +139,7 @@ struct Scheduler::Impl {
   virtual Form form() const = 0;
   virtual std::optional<ExitInfo> exited() const = 0;
   virtual std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const = 0;
+  virtual std::optional<Bandwidth> cgroup_bandwidth(std::uint64_t id) const = 0;
   virtual std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const = 0;
   virtual std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id) = 0;
   virtual int link_fd() const = 0;
@@ -214,6 +215,17 @@ class LoadedScheduler final : public Scheduler::Impl {
     return ns;
   }
 
+  // cg_bw's value is struct fsched_cg_bw followed by the BPF side's timer.
+  std::optional<Bandwidth> cgroup_bandwidth(std::uint64_t id) const override {
+    std::vector<unsigned char> value(bpf_map__value_size(skel_->maps.cg_bw));
+    if (value.size() < sizeof(fsched_cg_bw) ||
+        bpf_map__lookup_elem(skel_->maps.cg_bw, &id, sizeof id, value.data(), value.size(), 0) != 0)
+      return std::nullopt;
+    fsched_cg_bw bw{};
+    std::memcpy(&bw, value.data(), sizeof bw);
+    return Bandwidth{bw.nr_periods, bw.nr_throttled, bw.throttled_ns};
+  }
+
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const override {
     std::uint32_t key = static_cast<std::uint32_t>(pid);
     std::uint64_t ns = 0;
@@ -278,6 +290,9 @@ int Scheduler::link_fd() const { return impl_->link_fd(); }
 std::optional<ExitInfo> Scheduler::exited() const { return impl_->exited(); }
 std::optional<std::uint64_t> Scheduler::cgroup_runtime_ns(std::uint64_t id) const {
   return impl_->cgroup_runtime_ns(id);
+}
+std::optional<Bandwidth> Scheduler::cgroup_bandwidth(std::uint64_t id) const {
+  return impl_->cgroup_bandwidth(id);
 }
 std::optional<std::uint64_t> Scheduler::process_runtime_ns(pid_t pid) const {
   return impl_->process_runtime_ns(pid);
