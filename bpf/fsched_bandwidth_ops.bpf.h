@@ -26,6 +26,8 @@ static void bw_release(void)
 {
 	struct task_struct *p;
 
+	if (!bpf_ksym_exists(scx_bpf_dsq_move_vtime)) /* before 6.13: no cpu.max either */
+		return;
 	bpf_for_each(scx_dsq, p, FSCHED_THROTTLED_DSQ, 0) {
 		u64 vtime = p->scx.dsq_vtime;
 		u64 *clk;

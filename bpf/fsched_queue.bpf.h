@@ -73,7 +73,9 @@ static bool dispatch_fair(s32 cpu)
 	struct task_struct *p;
 	u32 seen = 0;
 
-	if (nr_throttled_groups <= 0)
+	/* (No cgroup is ever throttled on a kernel without these kfuncs:
+	 * cpu.max reaches schedulers from 6.17 on, scx_bpf_dsq_move 6.13.) */
+	if (nr_throttled_groups <= 0 || !bpf_ksym_exists(scx_bpf_dsq_move))
 		return scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
 	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
 		if (task_throttled(p)) {

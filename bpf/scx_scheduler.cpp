@@ -133,6 +133,23 @@ bool kernel_hosts_guests() {
   return yes;
 }
 
+namespace {
+// Whether this kernel's struct `type` has a member `member` (its BTF).
+bool kernel_has_member(const char* type, const char* member) {
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (!vmlinux) return false;
+  bool yes = false;
+  if (int id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_STRUCT); id > 0) {
+    const btf_type* t = btf__type_by_id(vmlinux, id);
+    const btf_member* m = btf_members(t);
+    for (int i = 0; i < btf_vlen(t) && !yes; ++i, ++m)
+      yes = std::strcmp(btf__name_by_offset(vmlinux, m->name_off), member) == 0;
+  }
+  btf__free(vmlinux);
+  return yes;
+}
+}  // namespace
+
 // What the daemon needs of a loaded scheduler, whichever form it is.
 struct Scheduler::Impl {
   virtual ~Impl() = default;
@@ -156,6 +173,14 @@ class LoadedScheduler final : public Scheduler::Impl {
     impl->skel_.reset(SkelOps<Skel>::open());
     if (!impl->skel_) return make_error(errno ? errno : EIO, "cannot open the BPF scheduler");
     impl->skel_->rodata->slice_ns = knobs.slice_ns;
+    if constexpr (SkelOps<Skel>::form == Form::cpu) {
+      // cpu.max reaches a scheduler from Linux 6.17 on; before, the
+      // struct_ops member is missing and libbpf would refuse the object.
+      if (!kernel_has_member("sched_ext_ops", "cgroup_set_bandwidth")) {
+        impl->skel_->struct_ops.fsched_ops->cgroup_set_bandwidth = nullptr;
+        bpf_program__set_autoload(impl->skel_->progs.fsched_cgroup_set_bandwidth, false);
+      }
+    }
     if (int e = SkelOps<Skel>::load(impl->skel_.get()))
       return make_error(-e, std::string("the kernel refused the BPF scheduler: ") +
                                 std::strerror(-e) + " (libbpf's messages above say why)");

@@ -13,6 +13,7 @@ mkdir -p /run/sg
 d=$!
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -d /run/sg/0 ] && break; sleep 0.5; done
 echo "state: $(cat /sys/kernel/sched_ext/state) ops: $(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)"
+echo "kernel $(uname -r); $(grep -o 'scx backend: .*' /tmp/daemon.log | head -1)"
 PATH=/opt:$PATH
 fail=0
 window=${CAPS_WINDOW:-6}
@@ -111,6 +112,20 @@ if echo "$gs" | awk '{ exit !($1 <= 53) }'; then echo "  ok   C g <= 50 (+3)"; e
 check "C sibling s takes the rest" "$ss" 50 5
 bw_dump g "$G"
 kill $c1 $c2 $c3 $c4; wait $c1 $c2 $c3 $c4 2>/dev/null
+
+# --- D: hierarchy: p capped at 30000/100000, its child q at a looser
+# 50000/100000; two hogs in q pinned to CPU 0 get p's 30 %.
+mkdir /run/sg/0/p /run/sg/0/p/q || fail=1
+P=$(cgdir p); Q=$(cgdir q)
+echo "30000 100000" >"$P/cpu.max" || fail=1
+echo "50000 100000" >"$Q/cpu.max" || fail=1
+hog 0; d1=$!; hog 0; d2=$!
+mv /run/sg/0/$d1 /run/sg/0/$d2 /run/sg/0/p/q/ || fail=1
+sleep 1
+measure "D p capped 30%, its child q 50%" $d1 $d2
+check "D q under p's cap" "$(sum $SHARES)" 30 3
+bw_dump p "$P"
+kill $d1 $d2; wait $d1 $d2 2>/dev/null
 
 echo "stats (per CPU): throttled/throttle_kick/released are the last three"
 bpftool map dump name stats 2>&1 | tr -d ' \n' | sed 's/"key"/\nkey/g' | tail -3; echo
