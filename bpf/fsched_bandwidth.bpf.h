@@ -99,7 +99,10 @@ static void bw_arm(struct cg_node *n, u64 cgid)
 		return;
 	bw = bpf_map_lookup_elem(&cg_bw, &cgid);
 	if (!bw) {
-		fsched_error("a capped cgroup has no period timer");
+		/* Only a cgroup on its way out (bw_forget() uncaps it first)
+		 * may have lost its timer. */
+		if (n->quota_ns)
+			fsched_error("a capped cgroup has no period timer");
 		return;
 	}
 	if (bpf_timer_start(&bw->timer, n->period_ns, 0))

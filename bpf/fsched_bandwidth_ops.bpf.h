@@ -8,19 +8,6 @@
  */
 #pragma once
 
-/* Wakes an idle CPU that @p may run on to look at the fair queue. */
-static void bw_kick_for(struct task_struct *p)
-{
-#ifdef FSCHED_HOST
-	kick_idle();
-#else
-	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-
-	if (cpu >= 0)
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-#endif
-}
-
 /* Puts the waiting tasks no longer throttled back in the fair queue. */
 static void bw_release(void)
 {
@@ -42,7 +29,7 @@ static void bw_release(void)
 		if (!scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, FSCHED_FAIR_DSQ, 0))
 			continue; /* dequeued meanwhile */
 		stat_inc(FSCHED_STAT_RELEASED);
-		bw_kick_for(p);
+		kick_idle_for(p);
 	}
 }
 
@@ -123,6 +110,8 @@ static s32 bw_set(u64 cgid, u64 period_us, u64 quota_us, u64 burst_us)
 	}
 	if (!bw)
 		return 0; /* never capped */
+	if (capped && !n->quota_ns)
+		n->used_ns = 0; /* a new cap starts afresh */
 	n->period_ns = period_us * 1000;
 	n->burst_ns = burst_us == (u64)-1 ? 0 : burst_us * 1000;
 	n->quota_ns = capped ? quota_us * 1000 : 0;
@@ -138,8 +127,11 @@ static void bw_forget(u64 cgid)
 {
 	struct cg_node *n = bpf_map_lookup_elem(&cg_nodes, &cgid);
 
-	if (n && n->throttled && __sync_val_compare_and_swap(&n->throttled, 1, 0) == 1)
-		__sync_fetch_and_add(&nr_throttled_groups, -1);
+	if (n) {
+		n->quota_ns = 0; /* charges leave it alone from now on */
+		if (n->throttled && __sync_val_compare_and_swap(&n->throttled, 1, 0) == 1)
+			__sync_fetch_and_add(&nr_throttled_groups, -1);
+	}
 	bpf_map_delete_elem(&cg_bw, &cgid);
 }
 

@@ -158,9 +158,7 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 #endif
 	stat_inc(FSCHED_STAT_ENQUEUE);
 	insert_vtime(p, FSCHED_FAIR_DSQ, slice_ns, vtime, enq_flags);
-#ifdef FSCHED_HOST
-	kick_idle();
-#endif
+	kick_idle_for(p);
 }
 
 void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
@@ -200,7 +198,8 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 	if (prev && !guest_prev && (prev->scx.flags & SCX_TASK_QUEUED) && !task_throttled(prev)) {
 		head = queue_head(cpu, &seen);
 		keep_prev = (head == (u64)-1 && seen < PEEK_MAX) ||
-			    (head != (u64)-1 && prev->scx.dsq_vtime < head);
+			    (head != (u64)-1 && prev->scx.dsq_vtime < head &&
+			     pull_target(prev, cpu) < 0);
 	}
 #ifdef FSCHED_HOST
 	else {
@@ -224,6 +223,7 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 #ifdef FSCHED_HOST
 	offer_guests((u64)-1);
 #endif
+	pull_to_idle(cpu); /* a no-op in the cid form */
 }
 
 void BPF_STRUCT_OPS(fsched_runnable, struct task_struct *p, u64 enq_flags)

@@ -52,6 +52,8 @@ enum fsched_stat {
 	FSCHED_STAT_THROTTLED,       /* tasks queued to wait out their cgroup's cpu.max */
 	FSCHED_STAT_THROTTLE_KICK,   /* running tasks stopped at a tick for cpu.max */
 	FSCHED_STAT_RELEASED,        /* throttled tasks put back in the queue at a new period */
+	FSCHED_STAT_PULL,            /* idle CPUs that preempted a CPU for its task (throttling) */
+	FSCHED_STAT_PULLED,          /* tasks sent to such an idle CPU */
 	NR_FSCHED_STATS,
 };
 

@@ -8,6 +8,11 @@
 # off by more than the tolerance.
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
+# E (set up before the scheduler loads): a cgroup capped before it came
+# sees its cap through cgroup_init's arguments.
+mkdir /sys/fs/cgroup/pre && echo "20000 100000" >/sys/fs/cgroup/pre/cpu.max
+taskset -c 1 sh -c 'while :; do :; done' & e1=$!
+echo $e1 >/sys/fs/cgroup/pre/cgroup.procs
 mkdir -p /run/sg
 /opt/fschedfs -f -o backend=scx /run/sg >/tmp/daemon.log 2>&1 &
 d=$!
@@ -21,6 +26,8 @@ window=${CAPS_WINDOW:-6}
 hog() { taskset -c "$1" sh -c 'while :; do :; done' & }
 hog_free() { sh -c 'while :; do :; done' & }
 ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }
+# Idle time of CPUs 0 and 1 (/proc/stat, USER_HZ = 100 per second).
+idle_cs() { awk '/^cpu0 / { a = $5 } /^cpu1 / { b = $5 } END { print a, b }' /proc/stat; }
 uptime_cs() { awk '{printf "%d\n", $1 * 100}' /proc/uptime; }
 # The cgroup v2 directory of fsched group NAME (the cgroup backend's fsched-NAME).
 cgdir() { find /sys/fs/cgroup -type d -name "fsched-$1" | head -1; }
@@ -29,17 +36,18 @@ cgdir() { find /sys/fs/cgroup -type d -name "fsched-$1" | head -1; }
 # window, and sets SHARES to them in order.
 measure() {
   label=$1; shift
-  t0=$(uptime_cs); s0=""
+  i0=$(idle_cs); t0=$(uptime_cs); s0=""
   for p in "$@"; do s0="$s0 $(ticks "$p")"; done
   sleep "$window"
-  t1=$(uptime_cs); s1=""
+  i1=$(idle_cs); t1=$(uptime_cs); s1=""
   for p in "$@"; do s1="$s1 $(ticks "$p")"; done
   SHARES=$(echo "$s0 | $s1 | $t0 $t1" | awk '{
     n = 0; for (i = 1; $i != "|"; i++) a[++n] = $i; i++
     for (j = 1; j <= n; j++) b[j] = $(i + j - 1); i += n + 1
     dt = $(i + 1) - $i
     for (j = 1; j <= n; j++) printf "%.1f ", (b[j] - a[j]) * 100 / dt }')
-  echo "$label: shares of one CPU (%): $SHARES (over $(((t1 - t0))) cs)"
+  echo "$label: shares of one CPU (%): $SHARES (over $(((t1 - t0))) cs; idle % of CPU 0, 1: $(echo "$i0 $i1 $t0 $t1" |
+    awk '{ printf "%.1f, %.1f", ($3 - $1) * 100 / ($6 - $5), ($4 - $2) * 100 / ($6 - $5) }'))"
 }
 # check WHAT VALUE WANT TOL
 check() {
@@ -56,6 +64,16 @@ bw_dump() {
   bpftool map dump name cg_bw 2>&1 | grep -E '"key"|nr_periods|nr_throttled|throttled_ns' | tr -d ' \n' |
     sed 's/"key"/\n    key/g'; echo
 }
+
+# --- E: the cap set before the scheduler loaded (if the daemon left the
+# hog where it was); measured first, its hog ended before the rest.
+if grep -q '^0::/pre$' /proc/$e1/cgroup; then
+  measure "E capped 20% before the scheduler loaded" $e1
+  check "E pre-existing cap" "$(nth 1)" 20 3
+else
+  echo "E skipped: the hog left /pre ($(cat /proc/$e1/cgroup))"
+fi
+kill $e1; wait $e1 2>/dev/null
 
 # --- A: cpu.max 25000 100000 on a group of two hogs pinned to CPU 0.
 mkdir /run/sg/0/g || fail=1
@@ -92,6 +110,19 @@ measure "B cpus 0 for g, root hog free" $b1 $b2 $r
 check "B confined hog 1" "$(nth 1)" 50 5
 check "B confined hog 2" "$(nth 2)" 50 5
 check "B root hog" "$(nth 3)" 100 5
+# --- F: the same, plus a hog pinned to CPU 1 in a group f capped at 20 %:
+# whenever f is throttled, CPU 1 must find the free hog (work-conserving):
+# 20 % for f's hog, the 180 % left between g and the root hog.
+mkdir /run/sg/0/f || fail=1
+hog 1; f1=$!
+mv /run/sg/0/$f1 /run/sg/0/f/ || fail=1
+echo "20000 100000" >"$(cgdir f)/cpu.max" || fail=1
+sleep 1
+measure "F as B, plus f's hog pinned to CPU 1 capped 20%" $b1 $b2 $r $f1
+check "F capped hog on CPU 1" "$(nth 4)" 20 3
+check "F both CPUs busy (sum)" "$(sum $SHARES)" 200 6
+echo "  g: $(sum "$(nth 1)" "$(nth 2)") %, root hog: $(nth 3) % (water-filling: 90 / 90)"
+kill $f1; wait $f1 2>/dev/null
 kill $b1 $b2 $r; wait $b1 $b2 $r 2>/dev/null
 echo 0-1 >"$G/cpuset.cpus"
 
@@ -127,8 +158,14 @@ check "D q under p's cap" "$(sum $SHARES)" 30 3
 bw_dump p "$P"
 kill $d1 $d2; wait $d1 $d2 2>/dev/null
 
-echo "stats (per CPU): throttled/throttle_kick/released are the last three"
-bpftool map dump name stats 2>&1 | tr -d ' \n' | sed 's/"key"/\nkey/g' | tail -3; echo
+# --- Capped groups removed (cgroup_exit).
+rmdir /run/sg/0/p/q /run/sg/0/p /run/sg/0/s /run/sg/0/f /run/sg/0/g /sys/fs/cgroup/pre || fail=1
+sleep 1
+echo "after removing the capped groups: $(cat /sys/kernel/sched_ext/state)"
+[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] || fail=1
+
+echo "stats (per CPU), keys 14-18: throttled, throttle_kick, released, pull, pulled"
+bpftool map dump name stats 2>&1 | tr -d ' \n' | sed 's/"key"/\nkey/g' | tail -5; echo
 echo "state after: $(cat /sys/kernel/sched_ext/state)"
 dmesg | grep -i -E "sched_ext|scx" | tail -8
 grep -i -E "error|warn|exit" /tmp/daemon.log | head -10
