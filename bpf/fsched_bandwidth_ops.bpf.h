@@ -13,8 +13,10 @@ static void bw_release(void)
 {
 	struct task_struct *p;
 
+#ifndef FSCHED_CID_FORM
 	if (!bpf_ksym_exists(scx_bpf_dsq_move_vtime)) /* before 6.13: no cpu.max either */
 		return;
+#endif
 	bpf_for_each(scx_dsq, p, FSCHED_THROTTLED_DSQ, 0) {
 		u64 vtime = p->scx.dsq_vtime;
 		u64 *clk;

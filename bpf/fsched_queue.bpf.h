@@ -55,6 +55,13 @@ static u64 queue_head(s32 cpu, u32 *seen)
 static void kick_idle_for(struct task_struct *p)
 {
 #ifdef FSCHED_HOST
+	/* Its own cid if that idles, and the first idle cid (which @p may
+	 * not be allowed on: calling pick_idle() from here too made the
+	 * verifier refuse select_cid). */
+	s32 cid = scx_bpf_task_cid(p);
+
+	if (cid >= 0)
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
 	kick_idle();
 #elif !defined(FSCHED_CID_FORM)
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
@@ -77,6 +84,9 @@ static void kick_idle_for(struct task_struct *p)
  * throttled: a look at up to 64 CPUs' current tasks when a CPU idles, a
  * per-CPU load per dispatch and enqueue.
  */
+#ifndef FSCHED_CID_FORM
+/* (Not in the cid form, which does not use it: one more map there makes
+ * libbpf 1.4.6 crash while loading the host object, seen on 7.3-rc7.) */
 struct pull_hint {
 	u64 target; /* the idle CPU + 1; 0: none (xchg) */
 	u64 at;
@@ -88,7 +98,6 @@ struct {
 	__type(value, struct pull_hint);
 } pull_hints SEC(".maps");
 
-#ifndef FSCHED_CID_FORM
 /* The idle CPU that CPU @cpu's hint asks @p to go to, or -1. */
 static s32 pull_target(struct task_struct *p, s32 cpu)
 {
@@ -181,8 +190,12 @@ static bool dispatch_fair(s32 cpu)
 
 	/* (No cgroup is ever throttled on a kernel without these kfuncs:
 	 * cpu.max reaches schedulers from 6.17 on, scx_bpf_dsq_move 6.13.) */
-	if (nr_throttled_groups <= 0 || !bpf_ksym_exists(scx_bpf_dsq_move))
+	if (nr_throttled_groups <= 0)
 		return scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
+#ifndef FSCHED_CID_FORM
+	if (!bpf_ksym_exists(scx_bpf_dsq_move))
+		return scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ);
+#endif
 	bpf_for_each(scx_dsq, p, FSCHED_FAIR_DSQ, 0) {
 		if (task_throttled(p)) {
 			if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, FSCHED_THROTTLED_DSQ, 0))
