@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include "fsched_bandwidth_ops.bpf.h"
+
 void BPF_STRUCT_OPS(fsched_cgroup_move, struct task_struct *p, struct cgroup *from, struct cgroup *to)
 {
 	struct task_ctx *tctx = ctx_of(p);
@@ -39,6 +41,9 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_cgroup_init, struct cgroup *cgrp, struct scx
 	if (bpf_map_update_elem(&cg_nodes, &cgid, &node, BPF_ANY))
 		return -ENOMEM;
 	bpf_map_update_elem(&cg_runtime, &cgid, &rt, BPF_NOEXIST);
+	/* cpu.max as it stands (Linux 6.17 on; before, no field, no cap). */
+	if (bpf_core_field_exists(args->bw_quota_us))
+		return bw_set(cgid, args->bw_period_us, args->bw_quota_us, args->bw_burst_us);
 	return 0;
 }
 
@@ -47,6 +52,7 @@ void BPF_STRUCT_OPS(fsched_cgroup_exit, struct cgroup *cgrp)
 	u64 cgid = cgroup_id(cgrp);
 
 	FSCHED_TOUCH_ARENA();
+	bw_forget(cgid);
 	bpf_map_delete_elem(&cg_nodes, &cgid);
 	bpf_map_delete_elem(&cg_runtime, &cgid);
 }

@@ -42,6 +42,12 @@ struct cg_node {
 	u32 idle;        /* cpu.idle */
 	u64 parent;      /* parent cgroup id, 0 at the root */
 	s64 sum;         /* loads of active children and runnable tasks here */
+	/* cpu.max (fsched_bandwidth.bpf.h): quota_ns 0 is "max", no cap */
+	u64 quota_ns, period_ns, burst_ns;
+	s64 used_ns;     /* charged this period, plus debt carried (atomic) */
+	u64 throttled;   /* out of quota until a period ends (cmpxchg) */
+	u64 bw_active;   /* charged since the period began (xchg) */
+	u64 bw_armed;    /* its period timer runs (cmpxchg) */
 };
 
 struct {
@@ -106,6 +112,11 @@ struct {
 	__type(key, int);
 	__type(value, struct task_ctx);
 } task_ctxs SEC(".maps");
+
+static struct task_ctx *ctx_of(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
+}
 
 static void stat_inc(u32 idx)
 {
@@ -274,6 +285,8 @@ static __attribute__((unused)) void reweigh(struct cgroup *cgrp, u32 weight, int
 		__sync_fetch_and_add(&parent->sum, change);
 }
 
+#include "fsched_bandwidth.bpf.h"
+
 static u64 clamp_divisor(s64 sum, u32 load)
 {
 	return sum > (s64)load ? (u64)sum : (u64)load;
@@ -318,6 +331,8 @@ static u64 charge_up(u64 cgid, u64 ns, u64 hw, u64 share_from)
 		rt = bpf_map_lookup_elem(&cg_runtime, &cgid); /* this CPU's */
 		if (rt && ns)
 			rt->runtime_ns += ns;
+		if (n->quota_ns && ns)
+			bw_charge(n, cgid, ns);
 		if (cgid == share_from)
 			sharing = true;
 		if (!pid)
@@ -373,9 +388,4 @@ static void charge(struct task_struct *p, struct task_ctx *tctx, u64 ns)
 	if (!hw)
 		hw = 1;
 	set_vtime(p, p->scx.dsq_vtime + ns * FSCHED_HW_ONE / hw);
-}
-
-static struct task_ctx *ctx_of(struct task_struct *p)
-{
-	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
 }

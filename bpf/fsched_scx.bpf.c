@@ -44,6 +44,14 @@
  * running on its CPU, and first in the queue, takes that CPU at once; see
  * fsched_queue.bpf.h, which also says what it costs.
  *
+ * cpu.max: the kernel leaves a cgroup's quota to the scheduler. A charge
+ * spends the quota of every capped cgroup above the task; one out of it is
+ * throttled until its period's timer refills it: its running tasks stop
+ * at their next tick, and its runnable ones wait in a second queue, never
+ * sent to an idle CPU or kept as prev. See fsched_bandwidth.bpf.h for how,
+ * and what it costs (nothing while no cgroup is throttled but a load per
+ * level of each charge).
+ *
  * Per-process CPU time (`proc_runtime`, keyed by tgid) lives as long as the
  * process: a pid the kernel hands out again must start from nothing. The
  * kernel calls ops.exit_task once per thread, after that thread's last
@@ -108,8 +116,12 @@ s32 BPF_STRUCT_OPS(fsched_select_cid, struct task_struct *p, s32 prev_cid, u64 w
 s32 BPF_STRUCT_OPS(fsched_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	bool is_idle = false;
-	s32 cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	s32 cpu;
 
+	/* Claiming an idle CPU it may not use would hide that CPU. */
+	if (task_throttled(p))
+		return prev_cpu;
+	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* Nobody waits for an idle CPU; the task is charged in stopping()
 	 * like every other, so skipping the queue gives it no extra share. */
 	if (is_idle) {
@@ -127,6 +139,8 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 	u64 ahead = ahead_slices * slice_ns;
 
 	FSCHED_TOUCH_ARENA();
+	if (enqueue_aside(p, enq_flags))
+		return;
 	if (clk && vtime > *clk + ahead) {
 		vtime = *clk + ahead;
 		set_vtime(p, vtime);
@@ -144,9 +158,7 @@ void BPF_STRUCT_OPS(fsched_enqueue, struct task_struct *p, u64 enq_flags)
 #endif
 	stat_inc(FSCHED_STAT_ENQUEUE);
 	insert_vtime(p, FSCHED_FAIR_DSQ, slice_ns, vtime, enq_flags);
-#ifdef FSCHED_HOST
-	kick_idle();
-#endif
+	kick_idle_for(p);
 }
 
 void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
@@ -183,10 +195,11 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 	 * would alternate prev with whoever waits, whatever their vtimes (two
 	 * hogs on one CPU would split 50/50 at any weights): prev goes on
 	 * while its vtime is below the first task that could run here. */
-	if (prev && !guest_prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
+	if (prev && !guest_prev && (prev->scx.flags & SCX_TASK_QUEUED) && !task_throttled(prev)) {
 		head = queue_head(cpu, &seen);
 		keep_prev = (head == (u64)-1 && seen < PEEK_MAX) ||
-			    (head != (u64)-1 && prev->scx.dsq_vtime < head);
+			    (head != (u64)-1 && prev->scx.dsq_vtime < head &&
+			     pull_target(prev, cpu) < 0);
 	}
 #ifdef FSCHED_HOST
 	else {
@@ -205,11 +218,12 @@ void BPF_STRUCT_OPS(fsched_dispatch, s32 cpu, struct task_struct *prev)
 			*clk = prev->scx.dsq_vtime;
 		return;
 	}
-	if (scx_bpf_dsq_move_to_local(FSCHED_FAIR_DSQ))
+	if (dispatch_fair(cpu))
 		return;
 #ifdef FSCHED_HOST
 	offer_guests((u64)-1);
 #endif
+	pull_to_idle(cpu); /* a no-op in the cid form */
 }
 
 void BPF_STRUCT_OPS(fsched_runnable, struct task_struct *p, u64 enq_flags)
@@ -281,6 +295,11 @@ void BPF_STRUCT_OPS(fsched_tick, struct task_struct *p)
 	/* Still running: the next charge starts here. */
 	if (tctx && now)
 		tctx->started_at = now;
+	/* Its cgroup (or one above) just ran out of quota: stop now. */
+	if (now && task_throttled(p)) {
+		stat_inc(FSCHED_STAT_THROTTLE_KICK);
+		set_slice(p, 0);
+	}
 }
 
 void BPF_STRUCT_OPS(fsched_stopping, struct task_struct *p, bool runnable)
@@ -305,6 +324,10 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(fsched_init)
 
 	FSCHED_TOUCH_ARENA();
 	err = scx_bpf_create_dsq(FSCHED_FAIR_DSQ, -1);
+#ifndef FSCHED_GUEST_FORM
+	if (!err)
+		err = scx_bpf_create_dsq(FSCHED_THROTTLED_DSQ, -1);
+#endif
 #ifdef FSCHED_HOST
 	if (!err)
 		err = host_init();
@@ -338,6 +361,8 @@ struct sched_ext_ops_cid fsched_ops = {
 	.cpuctl_move = (void *)fsched_cgroup_move,
 	.cpuctl_set_weight = (void *)fsched_cgroup_set_weight,
 	.cpuctl_set_idle = (void *)fsched_cgroup_set_idle,
+	.cpuctl_set_bandwidth = (void *)fsched_cgroup_set_bandwidth,
+	.flags = SCX_OPS_ENQ_LAST,
 #else
 SEC(".struct_ops.link")
 struct sched_ext_ops fsched_ops = {
@@ -347,6 +372,8 @@ struct sched_ext_ops fsched_ops = {
 	.cgroup_move = (void *)fsched_cgroup_move,
 	.cgroup_set_weight = (void *)fsched_cgroup_set_weight,
 	.cgroup_set_idle = (void *)fsched_cgroup_set_idle,
+	.cgroup_set_bandwidth = (void *)fsched_cgroup_set_bandwidth,
+	.flags = SCX_OPS_ENQ_LAST,
 #endif
 	.enqueue = (void *)fsched_enqueue,
 	.dispatch = (void *)fsched_dispatch,

@@ -29,6 +29,9 @@ typedef __s64 s64;
 
 /* The one dispatch queue every task waits in, ordered by virtual time. */
 #define FSCHED_FAIR_DSQ 0x66736368ULL /* "fsch" */
+/* Where tasks of a cgroup out of its cpu.max quota wait for the next
+ * period (FIFO; fsched_bandwidth.bpf.h). */
+#define FSCHED_THROTTLED_DSQ 0x66737468ULL /* "fsth" */
 
 /* Event counters, one per CPU, summed by the loader. */
 enum fsched_stat {
@@ -46,6 +49,11 @@ enum fsched_stat {
 	FSCHED_STAT_WAKE_PREEMPT,    /* wakers that preempted a task far ahead of them */
 	FSCHED_STAT_WAKE_QUEUED,     /* wakers far behind the running task, but not first in the queue */
 	FSCHED_STAT_WAKE_CLOSE,      /* wakers too close to the running task's vtime to preempt it */
+	FSCHED_STAT_THROTTLED,       /* tasks queued to wait out their cgroup's cpu.max */
+	FSCHED_STAT_THROTTLE_KICK,   /* running tasks stopped at a tick for cpu.max */
+	FSCHED_STAT_RELEASED,        /* throttled tasks put back in the queue at a new period */
+	FSCHED_STAT_PULL,            /* idle CPUs that preempted a CPU for its task (throttling) */
+	FSCHED_STAT_PULLED,          /* tasks sent to such an idle CPU */
 	NR_FSCHED_STATS,
 };
 
@@ -61,6 +69,18 @@ struct fsched_exit_info {
  * map `cg_runtime`, keyed by cgroup id. */
 struct fsched_cg_runtime {
 	u64 runtime_ns;
+};
+
+/* A capped cgroup's counters, as cgroup v2's cpu.stat has them: map
+ * `cg_bw`, keyed by cgroup id, with an entry for every cgroup that ever
+ * had a cpu.max quota (the value's first member; the rest is the BPF
+ * side's). nr_periods counts the periods in which the cgroup used CPU or
+ * was throttled; throttled_ns is the wall time it spent throttled (the
+ * kernel's cpu.stat sums that over the CPUs it was throttled on). */
+struct fsched_cg_bw {
+	u64 nr_periods;
+	u64 nr_throttled;
+	u64 throttled_ns;
 };
 
 /* Guests the host (the cid form) carries at once. */

@@ -133,12 +133,30 @@ bool kernel_hosts_guests() {
   return yes;
 }
 
+namespace {
+// Whether this kernel's struct `type` has a member `member` (its BTF).
+bool kernel_has_member(const char* type, const char* member) {
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (!vmlinux) return false;
+  bool yes = false;
+  if (int id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_STRUCT); id > 0) {
+    const btf_type* t = btf__type_by_id(vmlinux, id);
+    const btf_member* m = btf_members(t);
+    for (int i = 0; i < btf_vlen(t) && !yes; ++i, ++m)
+      yes = std::strcmp(btf__name_by_offset(vmlinux, m->name_off), member) == 0;
+  }
+  btf__free(vmlinux);
+  return yes;
+}
+}  // namespace
+
 // What the daemon needs of a loaded scheduler, whichever form it is.
 struct Scheduler::Impl {
   virtual ~Impl() = default;
   virtual Form form() const = 0;
   virtual std::optional<ExitInfo> exited() const = 0;
   virtual std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t id) const = 0;
+  virtual std::optional<Bandwidth> cgroup_bandwidth(std::uint64_t id) const = 0;
   virtual std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const = 0;
   virtual std::optional<GuestExit> take_guest_exit(std::uint64_t cgroup_id) = 0;
   virtual int link_fd() const = 0;
@@ -155,6 +173,14 @@ class LoadedScheduler final : public Scheduler::Impl {
     impl->skel_.reset(SkelOps<Skel>::open());
     if (!impl->skel_) return make_error(errno ? errno : EIO, "cannot open the BPF scheduler");
     impl->skel_->rodata->slice_ns = knobs.slice_ns;
+    if constexpr (SkelOps<Skel>::form == Form::cpu) {
+      // cpu.max reaches a scheduler from Linux 6.17 on; before, the
+      // struct_ops member is missing and libbpf would refuse the object.
+      if (!kernel_has_member("sched_ext_ops", "cgroup_set_bandwidth")) {
+        impl->skel_->struct_ops.fsched_ops->cgroup_set_bandwidth = nullptr;
+        bpf_program__set_autoload(impl->skel_->progs.fsched_cgroup_set_bandwidth, false);
+      }
+    }
     if (int e = SkelOps<Skel>::load(impl->skel_.get()))
       return make_error(-e, std::string("the kernel refused the BPF scheduler: ") +
                                 std::strerror(-e) + " (libbpf's messages above say why)");
@@ -212,6 +238,17 @@ class LoadedScheduler final : public Scheduler::Impl {
     std::uint64_t ns = 0;
     for (const auto& r : rt) ns += r.runtime_ns;
     return ns;
+  }
+
+  // cg_bw's value is struct fsched_cg_bw followed by the BPF side's timer.
+  std::optional<Bandwidth> cgroup_bandwidth(std::uint64_t id) const override {
+    std::vector<unsigned char> value(bpf_map__value_size(skel_->maps.cg_bw));
+    if (value.size() < sizeof(fsched_cg_bw) ||
+        bpf_map__lookup_elem(skel_->maps.cg_bw, &id, sizeof id, value.data(), value.size(), 0) != 0)
+      return std::nullopt;
+    fsched_cg_bw bw{};
+    std::memcpy(&bw, value.data(), sizeof bw);
+    return Bandwidth{bw.nr_periods, bw.nr_throttled, bw.throttled_ns};
   }
 
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const override {
@@ -278,6 +315,9 @@ int Scheduler::link_fd() const { return impl_->link_fd(); }
 std::optional<ExitInfo> Scheduler::exited() const { return impl_->exited(); }
 std::optional<std::uint64_t> Scheduler::cgroup_runtime_ns(std::uint64_t id) const {
   return impl_->cgroup_runtime_ns(id);
+}
+std::optional<Bandwidth> Scheduler::cgroup_bandwidth(std::uint64_t id) const {
+  return impl_->cgroup_bandwidth(id);
 }
 std::optional<std::uint64_t> Scheduler::process_runtime_ns(pid_t pid) const {
   return impl_->process_runtime_ns(pid);

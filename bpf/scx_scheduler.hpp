@@ -42,6 +42,14 @@ struct GuestExit {
   std::string describe() const;
 };
 
+// A capped cgroup's counters, as cgroup v2's cpu.stat has them (the kernel
+// leaves cpu.max of sched_ext tasks to the scheduler): periods in which the
+// cgroup used CPU or was throttled, times it ran out of quota, and the wall
+// time it spent throttled.
+struct Bandwidth {
+  std::uint64_t nr_periods = 0, nr_throttled = 0, throttled_ns = 0;
+};
+
 // Whether this kernel's sched_ext can run guests (sub-schedulers with
 // capabilities, Linux 7.3 on).
 bool kernel_hosts_guests();
@@ -65,6 +73,9 @@ class Scheduler {
   // CPU time the scheduler charged to a cgroup (and its subtree) since it
   // saw the cgroup; nullopt for a cgroup it does not know.
   std::optional<std::uint64_t> cgroup_runtime_ns(std::uint64_t cgroup_id) const;
+  // cpu.max counters of a cgroup; nullopt for a cgroup the scheduler does
+  // not know or that was never capped while it ran.
+  std::optional<Bandwidth> cgroup_bandwidth(std::uint64_t cgroup_id) const;
   // CPU time charged to a process since the scheduler loaded.
   std::optional<std::uint64_t> process_runtime_ns(pid_t pid) const;
   // How the guest on a cgroup ended, once (the record is consumed).
