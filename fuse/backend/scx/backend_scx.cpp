@@ -174,7 +174,16 @@ Usage ScxBackend::group_usage(const GroupPath& path) {
 }
 
 std::optional<Throttling> ScxBackend::group_throttling(const GroupPath& path) {
-  // The kernel's cpu.stat counts nothing while ext tasks are not its own.
+  {
+    // The kernel's cpu.stat counts nothing for ext tasks: the scheduler
+    // throttles them and counts it.
+    std::lock_guard lock(mu_);
+    if (sched_) {
+      auto bw = sched_->cgroup_bandwidth(cgroup_v2_id(cg_->cpu_dir(path)));
+      if (!bw) return Throttling{};
+      return Throttling{bw->nr_periods, bw->nr_throttled, bw->throttled_ns / 1000};
+    }
+  }
   return cg_->group_throttling(path);
 }
 
