@@ -7,7 +7,7 @@
 # at blanks and not globbed.
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1
-# cpuset too, for the groups' `cpus` (caps); a kernel without it skips those.
+# cpuset too, for the groups' `cpus` (the [caps] tests write them).
 echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 echo "cgroup2, subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)," \
   "backend ${FSCHED_TEST_BACKEND:-auto}"
