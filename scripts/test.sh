@@ -34,6 +34,21 @@ python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY
 # or a sanitizer reported at its exit) counts one failure more.
 import json, re, sys
 passed = failed = skipped = 0
+failures = []
+
+def failed_cases(out):
+    """Catch2's failed test cases (the name between its dashed rules) and
+    the FAIL lines of the shell tests."""
+    names, header, lines = [], None, out.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("-----") and i + 2 < len(lines) and lines[i + 2].startswith("-----"):
+            header = lines[i + 1].strip()
+        if (": FAILED:" in line and header) or line.startswith("FAIL"):
+            name = header if ": FAILED:" in line else line.strip()
+            if name not in names:
+                names.append(name)
+    return names
+
 for line in (l for f in sys.argv[1:] for l in open(f)):
     r = json.loads(line)
     res, out = r.get("result", ""), r.get("stdout", "")
@@ -55,6 +70,11 @@ for line in (l for f in sys.argv[1:] for l in open(f)):
         passed += 1
     else:
         failed += 1
+    if not ok:
+        failures.append((r.get("name", "?"), failed_cases(out)))
+# What failed, by name, just above the count: a log's tail shows both.
+for name, cases in failures:
+    print(f"failed: {name}" + "".join(f"\n  {c}" for c in cases[:20]))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

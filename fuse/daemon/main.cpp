@@ -21,6 +21,7 @@
 #include "options.hpp"
 #include "pidfd_pin.hpp"
 #include "placer.hpp"
+#include "proc_home.hpp"
 #include "proc_probe.hpp"
 #include "process_list.hpp"
 #include "result.hpp"
@@ -58,7 +59,8 @@ class Threads {
           std::shared_ptr<const RuleSet> initial_rules)
       : backend_(backend),
         ctx_(ctx),
-        watcher_(ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window),
+        watcher_(
+            ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window),
         placer_(ctx.tree, ctx.mu, [&ctx] { ctx.flush_changes(); }),
         reloader_(std::move(rules), std::move(initial_rules), placer_) {
     watcher_.on_identity([this](const std::vector<pid_t>& pids) { placer_.apply_to(pids); });
@@ -66,11 +68,11 @@ class Threads {
   ~Threads() { stop(); }
 
   void start() {
-    backend_.start();       // the backend's own (scx: ejection monitor; v1: accounting queue)
+    backend_.start();  // the backend's own (scx: ejection monitor; v1: accounting queue)
     ctx_.invalidator.start(ctx_.se);
-    watcher_.start();       // proc connector events, the sampler
+    watcher_.start();  // proc connector events, the sampler
     placer_.adopt_existing();
-    reloader_.start();      // the first placement, then SIGHUP
+    reloader_.start();  // the first placement, then SIGHUP
     started_ = true;
   }
   // Stops them in reverse order; the backend's last, under the tree's lock
@@ -128,8 +130,7 @@ int run(int argc, char** argv) {
   const RulesSource rules_source = RulesSource::from_option(options->rules);
   auto initial_rules = rules_source.load();
   if (!initial_rules)
-    throw FatalError("rules: " + rules_source.path + " refused:\n" +
-                     initial_rules.error().message);
+    throw FatalError("rules: " + rules_source.path + " refused:\n" + initial_rules.error().message);
 
   auto backend = make_backend(options->backend, options->cgroup_root, options->guest_dir);
   if (!backend) throw FatalError(backend.error().message);
@@ -145,26 +146,41 @@ int run(int argc, char** argv) {
   ctx.boot_time = boot_time_sec();
   ctx.stats_timeout = std::chrono::milliseconds(2 * options->window_ms + 500);
 
+  // /proc/sched-groups: checks the module's directory, pins the module.
+  ProcHome proc_home(session.mountpoint());
   // What a daemon killed with SIGKILL left on our mount point.
   auto dead = detach_dead_mount(session.mountpoint());
   if (!dead) throw FatalError(dead.error().message);
-  if (*dead) log()->warn("detached the dead mount a killed daemon left on {}", session.mountpoint());
+  if (*dead)
+    log()->warn("detached the dead mount a killed daemon left on {}", session.mountpoint());
   session.mount(ctx);
   // Detach only now, with the mount in place: a script may use the tree
   // as soon as we return.
   session.detach();
+  if (!proc_home.active()) session.ready();
   if (!session.foreground()) log_to_syslog();
   log()->info("mounted on {} with the {} backend", session.mountpoint(), tree.backend().name());
 
-  Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms),
-                  rules_source, std::move(*initial_rules));
+  Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms), rules_source,
+                  std::move(*initial_rules));
   threads.start();
+  // At /proc/sched-groups the parent returns only once /proc/schedulers is
+  // bound too, which needs the loop answering.
+  std::function<void()> once_answering;
+  if (proc_home.active())
+    once_answering = [&] {
+      proc_home.attach();
+      session.ready();
+    };
   ServiceNotifier notifier;
   notifier.ready_when_answering(session.mountpoint(),
                                 std::string("backend=") + std::string(tree.backend().name()) +
-                                    ", mounted on " + session.mountpoint());
+                                    ", mounted on " + session.mountpoint(),
+                                once_answering);
   bool clean = session.loop();
   notifier.stopping();
+  // The bind on /proc/schedulers goes before the tree's own unmount.
+  proc_home.detach();
   threads.stop();
   log()->info("unmounted {}", session.mountpoint());
   return clean ? 0 : 1;

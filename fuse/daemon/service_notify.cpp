@@ -10,7 +10,9 @@
 namespace fsched {
 
 namespace {
-bool managed() { return std::getenv("NOTIFY_SOCKET") != nullptr; }
+bool managed() {
+  return std::getenv("NOTIFY_SOCKET") != nullptr;
+}
 }  // namespace
 
 ServiceNotifier::~ServiceNotifier() {
@@ -18,12 +20,14 @@ ServiceNotifier::~ServiceNotifier() {
 }
 
 void ServiceNotifier::ready_when_answering(const std::string& mount_point,
-                                           const std::string& status) {
-  if (!managed()) return;
-  thread_ = std::thread([mount_point, status] {
+                                           const std::string& status, std::function<void()> first) {
+  if (!managed() && !first) return;
+  thread_ = std::thread([mount_point, status, first = std::move(first)] {
     struct stat st;
     // Fails only if the loop ended first (an unmount): then not ready.
     if (::stat((mount_point + "/0").c_str(), &st) != 0) return;
+    if (first) first();
+    if (!managed()) return;
     int r = sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str());
     if (r < 0) log()->warn("sd_notify READY failed: {}", -r);
   });

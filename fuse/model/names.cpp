@@ -33,7 +33,7 @@ bool pid_from_name(std::string_view name, pid_t* out) {
 bool is_reserved_name(std::string_view name) {
   for (auto r : kGroupFileNames)
     if (name == r) return true;
-  for (auto r : kPidFileNames)
+  for (auto r : kReservedPidFileNames)
     if (name == r) return true;
   return false;
 }

@@ -11,11 +11,15 @@ namespace fsched {
 inline constexpr std::size_t kMaxGroupName = 64;
 
 // The files in every group directory and in every pid directory, in the
-// order of the VFS's GroupFile and PidFile. A group may take none of these
-// names: it would hide a file of its parent (or of a pid directory beside it).
+// order of the VFS's GroupFile and PidFile. A group may take none of the
+// group files' names (it would hide a file of its parent), nor the pid
+// files the spec reserves (comm, stats). "proc", the link to /proc/PID, is
+// not reserved: it came later, groups of that name may exist, and it lives
+// only in pid directories, where no group does.
 inline constexpr std::array<std::string_view, 6> kGroupFileNames = {
     "scheduler", "cpu.weight", "tasks", "stats", "cpu.max", "cpus"};
-inline constexpr std::array<std::string_view, 2> kPidFileNames = {"comm", "stats"};
+inline constexpr std::array<std::string_view, 3> kPidFileNames = {"comm", "stats", "proc"};
+inline constexpr std::array<std::string_view, 2> kReservedPidFileNames = {"comm", "stats"};
 
 // 0, or the errno the spec gives for a bad name: EINVAL for the shape
 // (empty, all digits, too long, bad bytes, leading '.'), EEXIST for the

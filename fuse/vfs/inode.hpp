@@ -32,7 +32,8 @@ enum class GroupFile : std::uint8_t { scheduler, cpu_weight, tasks, stats, cpu_m
 inline bool is_cap_file(GroupFile f) {
   return f == GroupFile::cpu_max || f == GroupFile::cpus;
 }
-enum class PidFile : std::uint8_t { comm, stats, count_ };
+// proc is a symbolic link to /proc/PID, the RFC's "current /proc/<pid>".
+enum class PidFile : std::uint8_t { comm, stats, proc, count_ };
 
 struct Node {
   NodeKind kind = NodeKind::root;
@@ -42,6 +43,9 @@ struct Node {
   bool is_dir() const {
     return kind == NodeKind::root || kind == NodeKind::schedulers_dir ||
            kind == NodeKind::group_dir || kind == NodeKind::pid_dir;
+  }
+  bool is_link() const {
+    return kind == NodeKind::pid_file && sub == static_cast<std::uint8_t>(PidFile::proc);
   }
   bool operator==(const Node&) const = default;
 };

@@ -116,11 +116,21 @@ int node_stat(const FsContext& ctx, Node node, struct stat* st) {
     case NodeKind::pid_file: {
       const Process* p = process_node(ctx, node);
       if (!p) return ENOENT;
+      if (static_cast<PidFile>(node.sub) == PidFile::proc) {
+        // Links are 0777 and owned as /proc/PID is, as procfs's own are.
+        fill(st, ino, S_IFLNK | 0777, p->info.uid, p->info.gid, 1, process_start_sec(ctx, *p));
+        st->st_size = static_cast<off_t>(proc_link_target(static_cast<pid_t>(node.id)).size());
+        return 0;
+      }
       fill(st, ino, S_IFREG | 0444, p->info.uid, p->info.gid, 1, process_start_sec(ctx, *p));
       return 0;
     }
   }
   return ENOENT;
+}
+
+std::string proc_link_target(pid_t pid) {
+  return "/proc/" + std::to_string(pid);
 }
 
 std::uint64_t node_generation(const FsContext& ctx, Node node) {
@@ -228,7 +238,7 @@ bool list_dir(const FsContext& ctx, Node dir, std::vector<DirEntry>* out) {
       for (int f = 0; f < static_cast<int>(GroupFile::count_); ++f)
         if (!(g->is_host() && is_cap_file(static_cast<GroupFile>(f))))
           out->push_back({std::string(group_file_name(static_cast<GroupFile>(f))),
-                        Node{NodeKind::group_file, dir.id, static_cast<std::uint8_t>(f)}});
+                          Node{NodeKind::group_file, dir.id, static_cast<std::uint8_t>(f)}});
       for (const auto& [name, id] : g->children)
         out->push_back({name, Node{NodeKind::group_dir, id, 0}});
       for (pid_t pid : g->procs)

@@ -18,6 +18,8 @@ namespace fsched {
 int node_stat(const FsContext& ctx, Node node, struct stat* st);
 // 0, or the errno a lookup answers (ENOENT, ENOTDIR).
 int resolve(const FsContext& ctx, Node parent, std::string_view name, Node* out);
+// Where a pid directory's proc link points.
+std::string proc_link_target(pid_t pid);
 // The generation a lookup reports: the start time for a process's nodes.
 std::uint64_t node_generation(const FsContext& ctx, Node node);
 

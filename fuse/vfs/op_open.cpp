@@ -27,6 +27,8 @@ int do_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Node node;
   if (!node_of(ino, &node)) return ENOENT;
   if (node.is_dir()) return EISDIR;
+  // The kernel follows links itself; an open that reaches one had O_NOFOLLOW.
+  if (node.is_link()) return ELOOP;
   int acc = fi->flags & O_ACCMODE;
   bool wants_write = acc == O_WRONLY || acc == O_RDWR;
   // cp onto a scheduler's name: a loaded one is replaced by rm, then cp.

@@ -46,7 +46,7 @@ void op_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_in
     const DirEntry& e = handle->entries[i];
     struct stat st {};
     st.st_ino = encode(e.node);
-    st.st_mode = e.node.is_dir() ? S_IFDIR : S_IFREG;
+    st.st_mode = e.node.is_dir() ? S_IFDIR : e.node.is_link() ? S_IFLNK : S_IFREG;
     size_t need = fuse_add_direntry(req, buf.data() + used, size - used, e.name.c_str(), &st,
                                     static_cast<off_t>(i + 1));
     if (need > size - used) break;

@@ -62,6 +62,7 @@ fuse_lowlevel_ops make_ops() {
   ops.forget_multi = op_forget_multi;
   ops.getattr = op_getattr;
   ops.setattr = op_setattr;
+  ops.readlink = op_readlink;
   ops.access = op_access;
   ops.opendir = op_opendir;
   ops.readdir = op_readdir;

@@ -26,6 +26,7 @@ void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void op_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets);
 void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi);
+void op_readlink(fuse_req_t req, fuse_ino_t ino);
 void op_access(fuse_req_t req, fuse_ino_t ino, int mask);
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);

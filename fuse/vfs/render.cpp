@@ -124,6 +124,7 @@ std::optional<std::string> render(const Tree& tree, Backend& backend, const Stat
     case NodeKind::pid_file: {
       const Process* p = tree.process(static_cast<pid_t>(node.id));
       if (!p) return std::nullopt;
+      if (static_cast<PidFile>(node.sub) == PidFile::proc) return std::nullopt;  // a link
       if (static_cast<PidFile>(node.sub) == PidFile::comm) {
         auto comm = read_small_file("/proc/" + std::to_string(node.id) + "/comm");
         return comm;

@@ -2,9 +2,15 @@
 
 #include <fuse_lowlevel.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "ops.hpp"
 #include "result.hpp"
@@ -18,6 +24,7 @@ struct FuseSession::State {
   fuse_session* se = nullptr;
   bool signals = false;
   bool mounted = false;
+  int ready_fd = -1;  // the pipe's write end the parent waits on
 };
 
 FuseSession::FuseSession(int argc, char** argv) : s_(std::make_unique<State>()) {
@@ -35,12 +42,24 @@ FuseSession::~FuseSession() {
   fuse_opt_free_args(&s_->args);
 }
 
-bool FuseSession::show_help() const { return s_->cmd.show_help; }
-bool FuseSession::show_version() const { return s_->cmd.show_version; }
-bool FuseSession::foreground() const { return s_->cmd.foreground; }
-bool FuseSession::debug() const { return s_->cmd.debug; }
-const char* FuseSession::mountpoint() const { return s_->cmd.mountpoint; }
-fuse_args* FuseSession::args() { return &s_->args; }
+bool FuseSession::show_help() const {
+  return s_->cmd.show_help;
+}
+bool FuseSession::show_version() const {
+  return s_->cmd.show_version;
+}
+bool FuseSession::foreground() const {
+  return s_->cmd.foreground;
+}
+bool FuseSession::debug() const {
+  return s_->cmd.debug;
+}
+const char* FuseSession::mountpoint() const {
+  return s_->cmd.mountpoint;
+}
+fuse_args* FuseSession::args() {
+  return &s_->args;
+}
 
 void FuseSession::add_arg(const char* arg) {
   if (fuse_opt_add_arg(&s_->args, arg) != 0) throw FatalError("out of memory");
@@ -51,7 +70,9 @@ void FuseSession::print_help() {
   fuse_lowlevel_help();
 }
 
-void FuseSession::print_version() { fuse_lowlevel_version(); }
+void FuseSession::print_version() {
+  fuse_lowlevel_version();
+}
 
 void FuseSession::mount(FsContext& ctx) {
   s_->ops = make_ops();
@@ -65,7 +86,40 @@ void FuseSession::mount(FsContext& ctx) {
   ctx.se = s_->se;
 }
 
-void FuseSession::detach() { fuse_daemonize(s_->cmd.foreground); }
+void FuseSession::detach() {
+  if (s_->cmd.foreground) return;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw FatalError("pipe: " + std::string(std::strerror(errno)));
+  pid_t pid = ::fork();
+  if (pid < 0) throw FatalError("fork: " + std::string(std::strerror(errno)));
+  if (pid > 0) {
+    ::close(fds[1]);
+    char status = 1;
+    ssize_t n;
+    do n = ::read(fds[0], &status, 1);
+    while (n < 0 && errno == EINTR);
+    ::_exit(n == 1 && status == 0 ? 0 : 1);
+  }
+  ::close(fds[0]);
+  s_->ready_fd = fds[1];
+  if (::setsid() < 0 || ::chdir("/") != 0)
+    throw FatalError("detaching: " + std::string(std::strerror(errno)));
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+    if (null > 2) ::close(null);
+  }
+}
+
+void FuseSession::ready() {
+  if (s_->ready_fd < 0) return;
+  char ok = 0;
+  if (::write(s_->ready_fd, &ok, 1) != 1) {
+    // The parent is gone already; nothing waits.
+  }
+  ::close(s_->ready_fd);
+  s_->ready_fd = -1;
+}
 
 bool FuseSession::loop() {
   int ret;

@@ -34,9 +34,13 @@ class FuseSession {
 
   // Creates the session over `ctx` and mounts it; throws FatalError.
   void mount(FsContext& ctx);
-  // Detaches from the terminal unless -f (fuse_daemonize): the process
-  // that returns here may be a new one, so threads start only afterwards.
+  // Detaches from the terminal unless -f, as fuse_daemonize does (fork,
+  // setsid, stdio on /dev/null), but the parent exits only when the child
+  // calls ready(): 0 then, 1 if the child ends first. The process that
+  // returns here is a new one, so threads start only afterwards.
   void detach();
+  // Lets the waiting parent exit; once, and a no-op in the foreground.
+  void ready();
   // Serves requests until unmount or a signal; true on a clean end.
   bool loop();
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "names.hpp"
 #include "nodes.hpp"
 #include "render.hpp"
 #include "tree_fixture.hpp"
@@ -29,7 +30,7 @@ TEST_CASE_METHOD(TreeFixture, "the tree's layout", "[nodes]") {
         std::vector<std::string>{".", "..", "scheduler", "cpu.weight", "tasks", "stats", "guest",
                                  "100", "102"});
   CHECK(names(ctx, Node{NodeKind::pid_dir, 101, 0}) ==
-        std::vector<std::string>{".", "..", "comm", "stats"});
+        std::vector<std::string>{".", "..", "comm", "stats", "proc"});
 
   Node n;
   CHECK(resolve(ctx, Node{}, "0", &n) == 0);
@@ -39,6 +40,27 @@ TEST_CASE_METHOD(TreeFixture, "the tree's layout", "[nodes]") {
   REQUIRE(resolve(ctx, Node{NodeKind::group_dir, g, 0}, "101", &n) == 0);
   CHECK(n == Node{NodeKind::pid_dir, 101, 0});
   CHECK(resolve(ctx, Node{NodeKind::group_file, g, 0}, "x", &n) == ENOTDIR);
+}
+
+TEST_CASE_METHOD(TreeFixture, "a pid directory's proc link points at /proc/PID", "[nodes]") {
+  FsContext ctx(tree);
+  Node n;
+  REQUIRE(resolve(ctx, Node{NodeKind::pid_dir, 100, 0}, "proc", &n) == 0);
+  CHECK(n.is_link());
+  CHECK_FALSE(n.is_dir());
+  struct stat st;
+  REQUIRE(node_stat(ctx, n, &st) == 0);
+  CHECK(S_ISLNK(st.st_mode));
+  CHECK((st.st_mode & 07777) == 0777);
+  CHECK(proc_link_target(100) == "/proc/100");
+  CHECK(st.st_size == static_cast<off_t>(std::string("/proc/100").size()));
+  CHECK(st.st_uid == outside[100].uid);
+  // The link goes with its process.
+  tree.process_gone(100);
+  CHECK(node_stat(ctx, n, &st) == ENOENT);
+  // Not a reserved name: a group may be called proc.
+  CHECK(check_group_name("proc") == 0);
+  CHECK(check_group_name("comm") == EEXIST);
 }
 
 TEST_CASE_METHOD(TreeFixture, "modes and owners as the spec gives them", "[nodes]") {
