@@ -57,7 +57,9 @@ std::vector<std::string> fschedfs_mounts(std::string_view mountinfo) {
     std::istringstream left(line.substr(0, dash)), right(line.substr(dash + 3));
     std::string id, parent, dev, root, point, type;
     if (!(left >> id >> parent >> dev >> root >> point) || !(right >> type)) continue;
-    if (type == "fuse.fschedfs") out.push_back(unescape(point));
+    // A mount of a part of the tree (schedulers/ bound on /proc/schedulers)
+    // is not a tree.
+    if (type == "fuse.fschedfs" && root == "/") out.push_back(unescape(point));
   }
   return out;
 }
@@ -77,8 +79,8 @@ std::string find_mount(const std::string& given) {
   if (mounts.empty())
     throw CliError(
         "no fschedfs mount found: mount one (fschedfs /run/sched-groups) or give --mount DIR");
-  if (std::find(mounts.begin(), mounts.end(), "/run/sched-groups") != mounts.end())
-    return "/run/sched-groups";
+  for (const char* usual : {"/run/sched-groups", "/proc/sched-groups"})
+    if (std::find(mounts.begin(), mounts.end(), usual) != mounts.end()) return usual;
   return mounts.front();
 }
 

@@ -8,12 +8,13 @@
 
 namespace fsched::cli {
 
-// Mount points of fschedfs in a /proc/self/mountinfo text, in mount order.
+// Mount points of whole fschedfs trees in a /proc/self/mountinfo text, in
+// mount order.
 std::vector<std::string> fschedfs_mounts(std::string_view mountinfo);
 
 // `given` (from --mount) if not empty, else $FSCHED_MOUNT, else the only
-// fschedfs mount (/run/sched-groups when there are several). Throws
-// CliError when there is none.
+// fschedfs mount (/run/sched-groups, then /proc/sched-groups, when there
+// are several). Throws CliError when there is none.
 std::string find_mount(const std::string& given);
 
 // GROUP's tasks file. GROUP is a path from the mount root (0/batch), found

@@ -33,6 +33,7 @@ ALLOWED = {
     "bpf": {"fuse/common", "bpf/guests"},
     "bpf/guests": set(),
     "cli": {"fuse/rules", "fuse/common", "bpf"},
+    "kmod": set(),  # kernel code: nothing of ours
 }
 
 # System headers only some places may include: (pattern, folders, files).
@@ -44,6 +45,8 @@ RESTRICTED = [
     (re.compile(r"^systemd/"), set(), {"fuse/daemon/service_notify.cpp"}),
     (re.compile(r"^(bpf/|libbpf)"), {"bpf", "bpf/guests", "bpf/spike"}, set()),
 ]
+# The module may include kernel headers and nothing else.
+KMOD_ONLY = re.compile(r"^(linux|asm|uapi)/")
 
 MAX_LINES = 400
 GENERATED = re.compile(r"(^|/)vmlinux[^/]*\.h$|\.skel\.h$")
@@ -53,7 +56,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 def main() -> int:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
-    files = [p for top in ("fuse", "bpf", "cli", "tests", "bench")
+    files = [p for top in ("fuse", "bpf", "cli", "tests", "bench", "kmod")
              for p in sorted((root / top).rglob("*")) if p.suffix in SOURCES and p.is_file()]
     rel = {p: p.relative_to(root).as_posix() for p in files}
     by_name = {}
@@ -76,6 +79,9 @@ def main() -> int:
             if not m:
                 continue
             kind, name = m.groups()
+            if folder == "kmod" and not (kind == "<" and KMOD_ONLY.search(name)):
+                errors.append(f"{path}:{n}: kmod/ includes kernel headers only, not {name}")
+                continue
             if kind == "<":
                 for pat, folders, extra in RESTRICTED:
                     if pat.search(name) and folder not in folders and path not in extra:

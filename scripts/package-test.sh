@@ -193,6 +193,7 @@ for f in /usr/sbin/fschedfs /usr/bin/fsched /usr/libexec/fsched/piglet /usr/libe
     /usr/share/fsched/spawn.conf /usr/share/fsched/guests/fsched_guest.h \
     /lib/systemd/system/fsched.service /etc/default/fsched \
     /usr/share/doc/fsched/examples/fstab.example /usr/share/doc/fsched/examples/rules.example \
+    /usr/share/doc/fsched/examples/proc-sched-groups.conf \
     /usr/share/doc/fsched/admin.md; do
   grep -qxE "$f(\.gz)?" "$work/files" || fail "the package has no $f"
 done

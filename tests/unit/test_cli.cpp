@@ -90,7 +90,8 @@ TEST_CASE("the tree's mounts are found in mountinfo", "[cli]") {
       "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
       "41 26 0:38 / /run/sched\\040groups rw,nosuid - fuse.fschedfs fschedfs rw\n"
       "42 26 0:39 / /mnt/other rw - fuse.sshfs x rw\n"
-      "43 26 0:40 / /tmp/m rw shared:5 - fuse.fschedfs fschedfs rw\n";
+      "43 26 0:40 / /tmp/m rw shared:5 - fuse.fschedfs fschedfs rw\n"
+      "44 26 0:40 /schedulers /proc/schedulers rw - fuse.fschedfs fschedfs rw\n";
   CHECK(fschedfs_mounts(info) == std::vector<std::string>{"/run/sched groups", "/tmp/m"});
 }
 
