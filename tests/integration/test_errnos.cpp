@@ -1,6 +1,7 @@
 // Every errno of the spec's operations table, through the real syscalls.
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -118,4 +119,30 @@ TEST_CASE_METHOD(MountedTree, "files users cannot make, xattrs", "[errno]") {
   CHECK(errno == EPERM);
   CHECK(::link(d.path("0/stats").c_str(), d.path("0/stats2").c_str()) == -1);
   CHECK(errno == EPERM);
+}
+
+TEST_CASE_METHOD(MountedTree, "a pid directory's proc link is /proc/PID", "[errno]") {
+  Hog h;
+  root.adopt(h.pid());
+  REQUIRE(mkdir_errno(d.path("0/g")) == 0);
+  REQUIRE(write_file(d.path("0/g/tasks"), s(h.pid())) == 0);
+  const std::string link = d.path("0/g/" + s(h.pid()) + "/proc");
+  struct stat st;
+  REQUIRE(::lstat(link.c_str(), &st) == 0);
+  CHECK(S_ISLNK(st.st_mode));
+  char target[64] = {};
+  CHECK(::readlink(link.c_str(), target, sizeof target - 1) ==
+        static_cast<ssize_t>(("/proc/" + s(h.pid())).size()));
+  CHECK(std::string(target) == "/proc/" + s(h.pid()));
+  // Followed, it is the process's own procfs directory.
+  struct ::stat through, direct;
+  REQUIRE(::stat(link.c_str(), &through) == 0);
+  REQUIRE(::stat(("/proc/" + s(h.pid())).c_str(), &direct) == 0);
+  CHECK(through.st_ino == direct.st_ino);
+  CHECK(::access((link + "/status").c_str(), R_OK) == 0);
+  errno = 0;
+  CHECK(::open(link.c_str(), O_RDONLY | O_NOFOLLOW) == -1);
+  CHECK(errno == ELOOP);
+  // A group may still be called proc.
+  CHECK(mkdir_errno(d.path("0/proc")) == 0);
 }
