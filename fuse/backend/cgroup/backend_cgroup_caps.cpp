@@ -59,6 +59,7 @@ int CgroupBackend::set_cpus(const GroupPath& path, const CpuSet& cpus) {
   cleanup::set_xattr(cpu_dir(path), kSettingsXattr, format_settings(it->second),
                      "a restart will find the old cpus");
   // v1: members below join the mirror now that their CPUs are limited.
+  if (cpusets_->mirrored() && !cpus.empty()) cpuset_joined_ = true;
   if (cpusets_->mirrored() && !cpus.empty())
     for (const auto& [pid, leaf] : leaves_)
       if (has_prefix(leaf.group, path)) follow_cpuset(pid, cpuset_dir(leaf.group));
@@ -117,13 +118,21 @@ bool CgroupBackend::cpus_limited(const GroupPath& group) const {
 }
 
 bool CgroupBackend::in_cpuset_mirror(pid_t pid) const {
-  if (!layout_.cpuset) return false;
+  if (!layout_.cpuset || !cpuset_joined_) return false;
   auto text = read_small_file("/proc/" + std::to_string(pid) + "/cpuset");
   if (!text) return false;
   std::string rel = text->substr(0, text->find('\n'));
   const CgroupMount& m = *layout_.cpuset;
   if (m.root != "/" && rel.starts_with(m.root)) rel = rel.substr(m.root.size());
   return (m.mount_point + rel).starts_with(layout_.cpuset_root + "/" + std::string(kGroupPrefix));
+}
+
+bool CgroupBackend::mirror_holds_members(const std::string& dir) {
+  for (const auto& sub : subdirs(dir)) {
+    if (!sub.starts_with(kGroupPrefix)) continue;
+    if (!procs(dir + "/" + sub).empty() || mirror_holds_members(dir + "/" + sub)) return true;
+  }
+  return false;
 }
 
 void CgroupBackend::follow_cpuset(pid_t pid, const std::string& dir) {

@@ -50,6 +50,11 @@ std::vector<DiscoveredGroup> CgroupBackend::discover() {
   std::vector<DiscoveredGroup> out;
   std::vector<std::pair<pid_t, GroupPath>> homeless;
   scan_group({}, out, homeless);
+  cpuset_joined_ = false;
+  if (cpusets_->mirrored()) {
+    for (const auto& [path, s] : settings_) cpuset_joined_ = cpuset_joined_ || !s.cpus.empty();
+    cpuset_joined_ = cpuset_joined_ || mirror_holds_members(layout_.cpuset_root);
+  }
   // Processes that share a leaf or sit in a group's own directory (forked
   // while no daemon ran) get a leaf of their own now.
   for (const auto& [pid, group] : homeless) {
