@@ -175,8 +175,10 @@ in_root "$work/build" CCACHE_DIR=/var/cache/ccache "DEB_BUILD_OPTIONS=nocheck pa
   sh -c 'cd /build/fsched && dpkg-buildpackage -b -us -uc' >"$work/dpkg-buildpackage.log" 2>&1 ||
   { tail -n 40 "$work/dpkg-buildpackage.log"; fail "dpkg-buildpackage"; }
 deb=$(ls "$work"/build/build/fsched_*_amd64.deb)
-cp "$deb" "$work/"
+dkms_deb=$(ls "$work"/build/build/fsched-proc-dkms_*_all.deb)
+cp "$deb" "$dkms_deb" "$work/"
 deb=$work/${deb##*/}
+dkms_deb=$work/${dkms_deb##*/}
 drop_root build
 say "built ${deb##*/} in $((SECONDS - t)) s"
 
@@ -394,6 +396,24 @@ for _ in $(seq 50); do
 done
 [ -z "$left" ] || fail "processes still run in the test root after umount: $left"
 say "fstab line: mounted by mount.fuse3, split, unmounted in $((SECONDS - t)) s"
+
+# ---- the module's DKMS package (docs/kmod.md) ----
+# No kernel headers in this root: DKMS adds the source and builds nothing.
+t=$SECONDS
+cp "$dkms_deb" "$r/tmp/"
+in_root "$r" apt-get install -y -q --no-install-recommends "/tmp/${dkms_deb##*/}" \
+  >"$work/dkms.log" 2>&1 || { tail -n 30 "$work/dkms.log"; fail "apt-get install ./${dkms_deb##*/}"; }
+rm "$r/tmp/${dkms_deb##*/}"
+for f in dkms.conf fsched_proc.c Kbuild Makefile; do
+  [ -f "$r/usr/src/fsched-proc-0.1.0/$f" ] || fail "fsched-proc-dkms has no /usr/src/fsched-proc-0.1.0/$f"
+done
+status=$(in_root "$r" dkms status fsched-proc 2>&1)
+[[ $status == *"fsched-proc/0.1.0"*added* ]] || fail "dkms status after install: $status"
+in_root "$r" apt-get purge -y -q fsched-proc-dkms >>"$work/dkms.log" 2>&1 ||
+  fail "apt-get purge fsched-proc-dkms"
+[ ! -e "$r/usr/src/fsched-proc-0.1.0" ] && [ -z "$(in_root "$r" dkms status fsched-proc 2>&1)" ] ||
+  fail "fsched-proc-dkms left its source or its DKMS entry"
+say "fsched-proc-dkms: source in /usr/src, added to DKMS (${status}), purged, in $((SECONDS - t)) s"
 
 # ---- purge ----
 in_root "$r" apt-get purge -y -q fsched >>"$work/install.log" 2>&1 || fail "apt-get purge fsched"

@@ -1,9 +1,12 @@
 // The two command lines fschedfs is started with, and the mount table it
-// reads to find its own dead mount.
+// reads to find its own dead mount; the /proc mount point's preconditions.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include "command_line.hpp"
 #include "mount_table.hpp"
+#include "proc_home.hpp"
+#include "result.hpp"
 
 using namespace fsched;
 
@@ -50,4 +53,20 @@ TEST_CASE("mountinfo records: escapes undone, optional fields skipped", "[mount-
   CHECK(t[0].source == "fschedfs");
   CHECK(t[1].root == "/sub");
   CHECK(t[1].super_options == "rw,cpu");
+}
+
+TEST_CASE("the /proc home is only for /proc/sched-groups, and needs the module", "[mount-forms]") {
+  for (const char* other :
+       {"/run/sched-groups", "/proc/sched-groups-x", "/tmp/proc/sched-groups"}) {
+    ProcHome home(other);
+    CHECK_FALSE(home.active());
+    home.attach();  // inert: binds nothing
+    home.detach();
+  }
+  // This test host has no fsched_proc: its directory is missing.
+  if (::access("/proc/sched-groups", F_OK) != 0) {
+    for (const char* spelled :
+         {"/proc/sched-groups", "/proc/sched-groups/", "/proc/./sched-groups"})
+      CHECK_THROWS_WITH(ProcHome(spelled), Catch::Contains("load the kernel module first"));
+  }
 }
