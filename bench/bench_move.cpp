@@ -30,7 +30,7 @@ double since_us(Clock::time_point t) {
 
 struct Series {
   const char* name;
-  std::vector<double> us;
+  std::vector<double> us = {};
 };
 
 template <class F>

@@ -285,11 +285,20 @@ int Tree::move_group(GroupId id, GroupId new_parent, std::string_view new_name) 
   return 0;
 }
 
-int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
+int Tree::controlled_group(GroupId id, const Cred& cred, Group** out) {
   auto it = groups_.find(id);
   if (it == groups_.end()) return ENOENT;
   Group& g = it->second;
+  // The parent's owner splits the parent's CPU; 0's controls are root's.
   if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
+  *out = &g;
+  return 0;
+}
+
+int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
+  Group* found = nullptr;
+  if (int e = controlled_group(id, cred, &found)) return e;
+  Group& g = *found;
   if (g.is_host()) return EPERM;
   if (!kWeightRange.contains(weight)) return ERANGE;
   if (g.settings.weight == weight) return 0;
@@ -299,10 +308,9 @@ int Tree::set_weight(GroupId id, int weight, const Cred& cred) {
 }
 
 int Tree::set_policy(GroupId id, std::string_view name, const Cred& cred) {
-  auto it = groups_.find(id);
-  if (it == groups_.end()) return ENOENT;
-  Group& g = it->second;
-  if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
+  Group* found = nullptr;
+  if (int e = controlled_group(id, cred, &found)) return e;
+  Group& g = *found;
   auto known = policy_from_name(name);
   if (!known) {
     // A guest scheduler (docs/guests.md): the backend holds them. The

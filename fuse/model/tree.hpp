@@ -152,6 +152,9 @@ class Tree {
   std::vector<EntryChange> drain_changes();
 
  private:
+  // The group a control write (cpu.weight, scheduler, cpu.max, cpus)
+  // changes, once the writer may: ENOENT, the permission errno, or 0.
+  [[nodiscard]] int controlled_group(GroupId id, const Cred& cred, Group** out);
   [[nodiscard]] int move_group(GroupId id, GroupId new_parent, std::string_view new_name);
   [[nodiscard]] int move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred& cred);
   // Makes the model's entry for a pinned process match it: a dead entry

@@ -8,10 +8,9 @@
 namespace fsched {
 
 int Tree::set_cpu_max(GroupId id, const CpuMaxRequest& req, const Cred& cred) {
-  auto it = groups_.find(id);
-  if (it == groups_.end()) return ENOENT;
-  Group& g = it->second;
-  if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
+  Group* found = nullptr;
+  if (int e = controlled_group(id, cred, &found)) return e;
+  Group& g = *found;
   if (g.is_host()) return EPERM;
   CpuMax next = g.settings.cpu_max;
   next.quota_us = req.max ? 0 : req.quota_us;
@@ -25,10 +24,9 @@ int Tree::set_cpu_max(GroupId id, const CpuMaxRequest& req, const Cred& cred) {
 }
 
 int Tree::set_cpus(GroupId id, const CpuSet& cpus, const Cred& cred) {
-  auto it = groups_.find(id);
-  if (it == groups_.end()) return ENOENT;
-  Group& g = it->second;
-  if (int e = may_set_group_control(g.is_host() ? nullptr : group(g.parent), cred)) return e;
+  Group* found = nullptr;
+  if (int e = controlled_group(id, cred, &found)) return e;
+  Group& g = *found;
   if (g.is_host()) return EPERM;
   const CpuSet online = backend_.online_cpus();
   // All online CPUs is no limit, as an empty list is: the group follows

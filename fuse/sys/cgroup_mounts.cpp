@@ -86,24 +86,19 @@ Result<CgroupLayout> choose_layout(const std::vector<CgroupMount>& mounts,
   layout.cpu = *cpu;
   layout.root = wanted_root.empty() ? cpu->mount_point : wanted_root;
   while (layout.root.size() > 1 && layout.root.ends_with('/')) layout.root.pop_back();
-  if (cpu->version == 1 && !cpu->has("cpuacct")) {
-    for (const auto& m : mounts) {
-      if (m.version == 1 && m.has("cpuacct")) {
-        layout.acct = m;
-        layout.acct_root = m.mount_point + layout.root.substr(cpu->mount_point.size());
-        break;
+  // v1 controllers the backend mirrors when they are mounted apart from cpu:
+  // the twin of root in their hierarchy.
+  auto apart = [&](const char* controller, std::optional<CgroupMount>* mount, std::string* root) {
+    if (cpu->version != 1 || cpu->has(controller)) return;
+    for (const auto& m : mounts)
+      if (m.version == 1 && m.has(controller)) {
+        *mount = m;
+        *root = m.mount_point + layout.root.substr(cpu->mount_point.size());
+        return;
       }
-    }
-  }
-  if (cpu->version == 1 && !cpu->has("cpuset")) {
-    for (const auto& m : mounts) {
-      if (m.version == 1 && m.has("cpuset")) {
-        layout.cpuset = m;
-        layout.cpuset_root = m.mount_point + layout.root.substr(cpu->mount_point.size());
-        break;
-      }
-    }
-  }
+  };
+  apart("cpuacct", &layout.acct, &layout.acct_root);
+  apart("cpuset", &layout.cpuset, &layout.cpuset_root);
   return layout;
 }
 

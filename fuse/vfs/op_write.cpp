@@ -23,6 +23,15 @@ Placement placement_by(const Cred& cred, pid_t moved) {
   return ids && ids->tgid == moved ? Placement::sticky : Placement::hand;
 }
 
+// Every control write: parse the value, then change the tree under its
+// write lock; a value that does not parse changes nothing.
+template <typename Parsed, typename Apply>
+int parse_then_apply(FsContext& ctx, Result<Parsed> parsed, Apply apply) {
+  if (!parsed) return parsed.error().code;
+  std::unique_lock lock(ctx.mu);
+  return apply(*parsed);
+}
+
 int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
   FsContext& ctx = context_of(req);
   auto handle = ctx.handles.get(fi->fh);
@@ -32,44 +41,30 @@ int do_write(fuse_req_t req, const char* buf, size_t size, off_t off, fuse_file_
   if (off != 0 && !handle->append) return EINVAL;
   std::string_view text(buf, size);
   const Cred cred = cred_of(req);
-  if (handle->node.kind == NodeKind::usernice_file) {
-    auto entry = parse_usernice(text);
-    if (!entry) return entry.error().code;
-    std::unique_lock lock(ctx.mu);
-    return ctx.tree.set_usernice(entry->uid, entry->nice, cred);
-  }
+  if (handle->node.kind == NodeKind::usernice_file)
+    return parse_then_apply(ctx, parse_usernice(text), [&](const auto& entry) {
+      return ctx.tree.set_usernice(entry.uid, entry.nice, cred);
+    });
   if (handle->node.kind != NodeKind::group_file) return EBADF;
   const GroupId id = handle->node.id;
   int err = 0;
   switch (static_cast<GroupFile>(handle->node.sub)) {
-    case GroupFile::cpu_weight: {
-      auto w = parse_weight(text);
-      if (!w) return w.error().code;
-      std::unique_lock lock(ctx.mu);
-      err = ctx.tree.set_weight(id, *w, cred);
+    case GroupFile::cpu_weight:
+      err = parse_then_apply(ctx, parse_weight(text),
+                             [&](int w) { return ctx.tree.set_weight(id, w, cred); });
       break;
-    }
-    case GroupFile::cpu_max: {
-      auto req = parse_cpu_max(text);
-      if (!req) return req.error().code;
-      std::unique_lock lock(ctx.mu);
-      err = ctx.tree.set_cpu_max(id, *req, cred);
+    case GroupFile::cpu_max:
+      err = parse_then_apply(ctx, parse_cpu_max(text),
+                             [&](const auto& max) { return ctx.tree.set_cpu_max(id, max, cred); });
       break;
-    }
-    case GroupFile::cpus: {
-      auto cpus = parse_cpus(text);
-      if (!cpus) return cpus.error().code;
-      std::unique_lock lock(ctx.mu);
-      err = ctx.tree.set_cpus(id, *cpus, cred);
+    case GroupFile::cpus:
+      err = parse_then_apply(ctx, parse_cpus(text),
+                             [&](const auto& cpus) { return ctx.tree.set_cpus(id, cpus, cred); });
       break;
-    }
-    case GroupFile::scheduler: {
-      auto name = parse_policy_name(text);
-      if (!name) return name.error().code;
-      std::unique_lock lock(ctx.mu);
-      err = ctx.tree.set_policy(id, *name, cred);
+    case GroupFile::scheduler:
+      err = parse_then_apply(ctx, parse_policy_name(text),
+                             [&](const auto& name) { return ctx.tree.set_policy(id, name, cred); });
       break;
-    }
     case GroupFile::tasks: {
       auto pid = parse_pid(text);
       if (!pid) return pid.error().code;

@@ -23,6 +23,9 @@ min=${FSCHED_VM_MIN_VERSION:-}
 # tests keep the kernel they were written against.
 [ -z "$min" ] || cache=$cache/min-$min
 mkdir -p "$cache"
+# VM tests run side by side and may ask for the same kernel at once.
+exec 9>"$cache/lock"
+flock -w 900 9 || { echo "another download holds $cache/lock" >&2; exit 77; }
 
 new_enough() { # vmlinuz-VERSION...
   local v=${1##*/vmlinuz-}

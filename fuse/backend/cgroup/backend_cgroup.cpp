@@ -77,24 +77,11 @@ bool CgroupBackend::supports_policy(Policy policy) const {
 }
 
 std::string CgroupBackend::cpu_dir(const GroupPath& path) const {
-  std::string dir = layout_.root;
-  for (const auto& c : path) {
-    dir += '/';
-    dir += kGroupPrefix;
-    dir += c;
-  }
-  return dir;
+  return group_dir(layout_.root, path);
 }
 
 std::string CgroupBackend::acct_dir(const GroupPath& path) const {
-  if (!layout_.acct) return cpu_dir(path);
-  std::string dir = layout_.acct_root;
-  for (const auto& c : path) {
-    dir += '/';
-    dir += kGroupPrefix;
-    dir += c;
-  }
-  return dir;
+  return layout_.acct ? group_dir(layout_.acct_root, path) : cpu_dir(path);
 }
 
 CgroupBackend::Home CgroupBackend::default_home() const {

@@ -16,14 +16,7 @@ namespace fsched {
 using namespace cgnames;
 
 std::string CgroupBackend::cpuset_dir(const GroupPath& path) const {
-  if (!layout_.cpuset) return cpu_dir(path);
-  std::string dir = layout_.cpuset_root;
-  for (const auto& c : path) {
-    dir += '/';
-    dir += kGroupPrefix;
-    dir += c;
-  }
-  return dir;
+  return layout_.cpuset ? group_dir(layout_.cpuset_root, path) : cpu_dir(path);
 }
 
 CpuSet CgroupBackend::online_cpus() const {

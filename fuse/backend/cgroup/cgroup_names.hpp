@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace fsched::cgnames {
 
@@ -14,5 +16,17 @@ inline constexpr const char* kHomeXattr = "trusted.fsched.home";
 inline constexpr const char* kUsageXattr = "trusted.fsched.usage_base";
 inline constexpr const char* kUserniceXattr = "trusted.fsched.usernice";  // on cgroup_root
 inline constexpr std::size_t kMaxSpareLeaves = 8;
+
+// A group's directory under `root`: root/fsched-a/fsched-b for path {a, b}.
+// The cpu hierarchy and the v1 mirrors (cpuacct, cpuset) name it alike.
+inline std::string group_dir(std::string_view root, const std::vector<std::string>& path) {
+  std::string dir(root);
+  for (const auto& c : path) {
+    dir += '/';
+    dir += kGroupPrefix;
+    dir += c;
+  }
+  return dir;
+}
 
 }  // namespace fsched::cgnames
