@@ -275,7 +275,10 @@ TEST_CASE("scx, daemon started without -f: ejection still reloads, then falls ba
   REQUIRE(seq >= 0);
   REQUIRE(write_file("/proc/sysrq-trigger", "S") == 0);
   CHECK(wait_until([&] { return enable_seq() > seq && sched_ext_state() == "enabled"; }, 10));
-  CHECK(read_file(d.path("schedulers/fair")).find("backends: scx") != std::string::npos);
+  // The kernel says enabled a moment before the daemon has taken it back.
+  CHECK(wait_until([&] {
+    return read_file(d.path("schedulers/fair")).find("backends: scx") != std::string::npos;
+  }, 5));
 
   REQUIRE(write_file("/proc/sysrq-trigger", "S") == 0);
   CHECK(wait_until([] { return sched_ext_state() == "disabled"; }, 5));
