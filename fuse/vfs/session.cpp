@@ -87,7 +87,11 @@ void FuseSession::mount(FsContext& ctx) {
 }
 
 void FuseSession::detach() {
-  if (s_->cmd.foreground) return;
+  if (s_->cmd.foreground) {
+    // As fuse_daemonize(): no directory of the caller's stays busy.
+    if (::chdir("/") != 0) throw FatalError("chdir /: " + std::string(std::strerror(errno)));
+    return;
+  }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw FatalError("pipe: " + std::string(std::strerror(errno)));
   pid_t pid = ::fork();
