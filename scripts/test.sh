@@ -41,8 +41,12 @@ def failed_cases(out):
     the FAIL lines of the shell tests."""
     names, header, lines = [], None, out.splitlines()
     for i, line in enumerate(lines):
-        if line.startswith("-----") and i + 2 < len(lines) and lines[i + 2].startswith("-----"):
-            header = lines[i + 1].strip()
+        # A name between two rules; a long one wraps over several lines.
+        if line.startswith("-----"):
+            for j in range(i + 2, min(i + 6, len(lines))):
+                if lines[j].startswith("-----"):
+                    header = " ".join(l.strip() for l in lines[i + 1:j])
+                    break
         if (": FAILED:" in line and header) or line.startswith("FAIL"):
             name = header if ": FAILED:" in line else line.strip()
             if name not in names:

@@ -157,7 +157,7 @@ TEST_CASE("in a user-fair group a child group competes beside the users", "[user
 }
 
 TEST_CASE("an io user beside a piglet user: the piglet user is not starved, io gets its demand",
-          "[user-fair][io]") {
+          "[user-fair][io][shares]") {
   SKIP_UNLESS_CLI_READY();
   MountedTree t;
   const std::string fs = t.m + "0/fs";
