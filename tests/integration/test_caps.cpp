@@ -124,6 +124,41 @@ TEST_CASE("cpus confines a group to CPU 0 while a hog in 0 runs on CPU 1", "[cap
   CHECK(pct[0] + pct[1] == Approx(200).margin(4 * kTolerance));
 }
 
+// Weights compare groups that compete for the same CPUs. Two groups kept
+// apart by `cpus` each own their CPU whatever their weights: a scheduler
+// that ranks groups on one global clock would starve the light one.
+TEST_CASE("groups confined to different CPUs each keep their CPU, whatever their weights",
+          "[caps][shares]") {
+  if (::sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+    WARN("skipped: one CPU online, no two CPUs to keep groups apart on");
+    return;
+  }
+  MountedTree t;
+  Hog a(0, false), b(0, false), c(0, false);
+  REQUIRE(mkdir_errno(t.m + "0/left") == 0);
+  REQUIRE(mkdir_errno(t.m + "0/right") == 0);
+  REQUIRE(write_file(t.m + "0/left/cpu.weight", "1000") == 0);
+  REQUIRE(write_file(t.m + "0/right/cpu.weight", "10") == 0);
+  REQUIRE(write_file(t.m + "0/left/cpus", "0") == 0);
+  REQUIRE(write_file(t.m + "0/right/cpus", "1") == 0);
+  move(t.d, a.pid(), "0/left");
+  move(t.d, b.pid(), "0/left");
+  move(t.d, c.pid(), "0/right");
+  CHECK(allowed_cpus(a.pid()) == "0");
+  CHECK(allowed_cpus(c.pid()) == "1");
+  settle();
+  auto near = [](double v, double want, double margin) { return std::abs(v - want) <= margin; };
+  auto pct = cpu_pct_settled({a.pid(), b.pid(), c.pid()}, kWindow, [&](const auto& p) {
+    return near(p[0], 50, 2 * kTolerance) && near(p[1], 50, 2 * kTolerance) &&
+           near(p[2], 100, 2 * kTolerance);
+  });
+  WARN("left (weight 1000, CPU 0): " << pct[0] << " " << pct[1]
+                                     << ", right (weight 10, CPU 1): " << pct[2]);
+  CHECK(pct[0] == Approx(50).margin(2 * kTolerance));
+  CHECK(pct[1] == Approx(50).margin(2 * kTolerance));
+  CHECK(pct[2] == Approx(100).margin(2 * kTolerance));
+}
+
 TEST_CASE("caps: errnos, contents, permissions as cpu.weight", "[caps]") {
   MountedTree t;
   const long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
