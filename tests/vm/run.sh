@@ -63,7 +63,7 @@ for backend in $backends; do
   else
     echo "backend=$backend: no test summary; the end of the log:"
     tail -40 "$log"
-    total=$((total + 1)); failed=$((failed + 1))
+    total=$((total + 1)); failed=$((failed + 1)); status=1
   fi
   [ "$rc" = 0 ] || { status=1; grep -B2 -A8 "FAILED" "$log" | head -80; }
 done
