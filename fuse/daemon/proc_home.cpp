@@ -76,12 +76,18 @@ void ProcHome::watch() {
     // The tree was unmounted under us: let go of the bind too, so the
     // kernel ends the FUSE connection and the loop returns.
     std::lock_guard lock(mu_);
-    if (bound_ && top_mount_type(kProcSchedulersDir) == kFsType) {
-      if (auto s = detach_mount(kProcSchedulersDir); !s) log()->warn("{}", s.error().message);
-    }
-    bound_ = false;
+    drop_bind();
     return;
   }
+}
+
+void ProcHome::drop_bind() {
+  // Only a bind that is still ours: an admin may have put something else
+  // there since.
+  if (bound_ && top_mount_type(kProcSchedulersDir) == kFsType) {
+    if (auto s = detach_mount(kProcSchedulersDir); !s) log()->warn("{}", s.error().message);
+  }
+  bound_ = false;
 }
 
 void ProcHome::detach() {
@@ -98,10 +104,7 @@ void ProcHome::detach() {
   }
   if (watcher.joinable()) watcher.join();
   std::lock_guard lock(mu_);
-  if (bound_ && top_mount_type(kProcSchedulersDir) == kFsType) {
-    if (auto s = detach_mount(kProcSchedulersDir); !s) log()->warn("{}", s.error().message);
-  }
-  bound_ = false;
+  drop_bind();
   pin_.reset();
 }
 

@@ -35,6 +35,7 @@ class ProcHome {
 
  private:
   void watch();
+  void drop_bind();  // call with mu_ held
 
   bool active_ = false;
   UniqueFd pin_;  // /dev/fsched_proc open: the module cannot be unloaded

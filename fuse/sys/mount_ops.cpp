@@ -14,10 +14,9 @@ namespace fsched {
 std::optional<std::string> top_mount_type(const std::string& path) {
   auto text = read_small_file("/proc/self/mountinfo");
   if (!text) return std::nullopt;
-  std::optional<std::string> top;
-  for (auto& m : parse_mount_table(*text))
-    if (m.mount_point == path) top = m.fstype;  // the last is the one a lookup finds
-  return top;
+  auto top = top_mount(*text, path);
+  if (!top) return std::nullopt;
+  return top->fstype;
 }
 
 Status bind_mount(const std::string& from, const std::string& to) {

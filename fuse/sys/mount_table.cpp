@@ -93,10 +93,7 @@ Result<bool> detach_top_if_dead(const std::string& mount_point) {
   auto text = read_small_file("/proc/self/mountinfo");
   if (!text) return make_error(EIO, "cannot read /proc/self/mountinfo");
   const std::string want = lexically_absolute(mount_point);
-  // The last mount on a path is the one a lookup finds.
-  std::optional<MountEntry> top;
-  for (auto& m : parse_mount_table(*text))
-    if (m.mount_point == want) top = std::move(m);
+  auto top = top_mount(*text, want);
   const bool ours = top && top->fstype == "fuse.fschedfs";
   if (alive) {
     // A second daemon stacked on a live one would hide it, and its
@@ -110,10 +107,18 @@ Result<bool> detach_top_if_dead(const std::string& mount_point) {
                                     (top ? top->fstype : std::string("an unknown file system")) +
                                     ", not of fschedfs: unmount it first");
   if (::umount2(want.c_str(), MNT_DETACH) != 0)
-    return make_error(errno, "cannot detach the dead mount on " + want + ": " + std::strerror(errno));
+    return make_error(errno,
+                      "cannot detach the dead mount on " + want + ": " + std::strerror(errno));
   return true;
 }
 }  // namespace
+
+std::optional<MountEntry> top_mount(std::string_view mountinfo, const std::string& path) {
+  std::optional<MountEntry> top;
+  for (auto& m : parse_mount_table(mountinfo))
+    if (m.mount_point == path) top = std::move(m);
+  return top;
+}
 
 Result<bool> detach_dead_mount(const std::string& mount_point) {
   // Daemons killed one after another each leave one, stacked.

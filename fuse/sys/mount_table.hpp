@@ -2,6 +2,7 @@
 // it: detaching its own mount left dead by a killed daemon.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ struct MountEntry {
 };
 
 std::vector<MountEntry> parse_mount_table(std::string_view mountinfo);
+
+// The mount a lookup of `path` finds: the last one mounted there.
+std::optional<MountEntry> top_mount(std::string_view mountinfo, const std::string& path);
 
 // Splits on `sep`, dropping empty pieces.
 std::vector<std::string> split_list(std::string_view s, char sep);

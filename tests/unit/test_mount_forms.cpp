@@ -55,6 +55,18 @@ TEST_CASE("mountinfo records: escapes undone, optional fields skipped", "[mount-
   CHECK(t[1].super_options == "rw,cpu");
 }
 
+TEST_CASE("the top mount on a path is the last one mounted there", "[mount-forms]") {
+  const char* table =
+      "50 1 0:40 / /proc/sched-groups rw - tmpfs tmpfs rw\n"
+      "51 50 0:41 / /proc/sched-groups rw - fuse.fschedfs fschedfs rw\n"
+      "52 1 0:41 /schedulers /proc/schedulers rw - fuse.fschedfs fschedfs rw\n";
+  auto top = top_mount(table, "/proc/sched-groups");
+  REQUIRE(top);
+  CHECK(top->fstype == "fuse.fschedfs");
+  CHECK(top_mount(table, "/proc/schedulers")->root == "/schedulers");
+  CHECK_FALSE(top_mount(table, "/proc/sched"));
+}
+
 TEST_CASE("the /proc home is only for /proc/sched-groups, and needs the module", "[mount-forms]") {
   for (const char* other :
        {"/run/sched-groups", "/proc/sched-groups-x", "/tmp/proc/sched-groups"}) {

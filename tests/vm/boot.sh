@@ -29,6 +29,7 @@ for applet in $("$busybox" --list); do
   [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$script" "$root/opt/guest.sh"
+cp "$(dirname "$0")/guest/lib.sh" "$root/opt/lib.sh"
 # Split at blanks but not globbed, and quoted for the guest's shell: a value
 # may be a Catch2 filter such as [bpf].
 set -f

@@ -13,13 +13,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: guest-spike.sh BUILD_DIR}" && pwd)
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
-kernel=${FSCHED_VM_GUEST_KERNEL:-}
-if [ -z "$kernel" ]; then
-  kernel=$(FSCHED_VM_MIN_VERSION=7.3 "$here/fetch-kernel.sh") ||
-    { echo "SKIP: no kernel with sched_ext sub-schedulers (>= 7.3) could be had"; exit 77; }
-fi
-echo "kernel: $kernel"
+. "$here/kernel.sh"
+vm_kernel FSCHED_VM_GUEST_KERNEL 7.3  # sub-schedulers
 spike=$build/bpf/spike
 FSCHED_VM_KERNEL=$kernel FSCHED_VM_ENV="" FSCHED_VM_TIMEOUT=${FSCHED_VM_TIMEOUT:-300} \
   "$here/boot.sh" "$here/guest/guest-spike.sh" \

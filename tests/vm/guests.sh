@@ -11,13 +11,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: guests.sh BUILD_DIR}" && pwd)
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
-kernel=${FSCHED_VM_GUEST_KERNEL:-}
-if [ -z "$kernel" ]; then
-  kernel=$(FSCHED_VM_MIN_VERSION=7.3 "$here/fetch-kernel.sh") ||
-    { echo "SKIP: no kernel with sched_ext sub-schedulers (>= 7.3) could be had"; exit 77; }
-fi
-echo "kernel: $kernel"
+. "$here/kernel.sh"
+vm_kernel FSCHED_VM_GUEST_KERNEL 7.3  # sub-schedulers
 g=$build/bpf/guests
 files=("$build/fuse/fschedfs" "$build/bpf/fsched_scx.bpf.o" "$build/bench/pipe_bench")
 for o in rr prio fair error stall greedy unverifiable; do files+=("$g/$o.bpf.o"); done

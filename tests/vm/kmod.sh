@@ -13,12 +13,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: kmod.sh BUILD_DIR}" && pwd)
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
-kernel=${FSCHED_VM_KERNEL:-}
-if [ -z "$kernel" ]; then
-  kernel=$("$here/fetch-kernel.sh") || { echo "SKIP: no kernel for the VM could be had"; exit 77; }
-fi
-echo "kernel: $kernel"
+. "$here/kernel.sh"
+vm_kernel FSCHED_VM_KERNEL
 ko=$("$here/../../kmod/build-for-kernel.sh" "$kernel" "$build/kmod-vm")
 rc=$?
 [ $rc -eq 77 ] && { echo "SKIP: fsched_proc.ko cannot be built for $kernel here"; exit 77; }

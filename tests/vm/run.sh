@@ -13,12 +13,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
-kernel=${FSCHED_VM_KERNEL:-}
-if [ -z "$kernel" ]; then
-  kernel=$("$here/fetch-kernel.sh") || { echo "SKIP: no kernel with sched_ext could be had"; exit 77; }
-fi
-echo "kernel: $kernel"
+. "$here/kernel.sh"
+vm_kernel FSCHED_VM_KERNEL
 
 files=("$build/fuse/fschedfs" "$build/tests/integration_tests")
 # The fsched command with its workloads and the assignment's spawn.conf

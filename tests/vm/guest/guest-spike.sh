@@ -3,14 +3,10 @@
 # and the kernel's answers to the cases a loader must handle. Prints one
 # PASS/FAIL line per check; exits non-zero when one failed.
 fail=0
-check() { # NAME CONDITION-STATUS DETAIL
-  if [ "$2" = 0 ]; then echo "PASS $1: $3"; else echo "FAIL $1: $3"; fail=1; fi
-}
-ticks() { set -- $(cut -d' ' -f14,15 /proc/$1/stat); echo $(($1 + $2)); }
+. /opt/lib.sh
 wait_line() { # FILE TEXT
   for i in $(seq 1 40); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.25; done; return 1
 }
-state() { cat /sys/kernel/sched_ext/state 2>/dev/null; }
 
 mount -t cgroup2 none /sys/fs/cgroup || exit 1
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control || exit 1

@@ -9,30 +9,9 @@
 # file whose size says 0 (docs/guests.md, "Known limits").
 export PATH=/opt:$PATH
 fail=0
-check() { # NAME STATUS DETAIL
-  if [ "$2" = 0 ]; then echo "PASS $1: $3"; else echo "FAIL $1: $3"; fail=1; fi
-}
-ticks() { set -- $(cut -d' ' -f14,15 /proc/$1/stat 2>/dev/null || echo "0 0"); echo $(($1 + $2)); }
-state() { cat /sys/kernel/sched_ext/state 2>/dev/null; }
+. /opt/lib.sh
 val() { v=; read -r v <"$1" 2>/dev/null; echo "$v"; }     # a file's first line
 lines() { tr '\n' ' ' <"$1" 2>/dev/null; }              # a file's lines on one
-within() { [ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]; } # VALUE WANT TOL
-hog() { taskset -c 0 sh -c 'while :; do :; done' >/dev/null 2>&1 & echo $!; }
-# Percentages of the CPU time pids used over SECONDS: "p1 p2 ...".
-measure() { # SECONDS PID...
-  secs=$1; shift
-  set -- "$@"; before=""; for p in "$@"; do before="$before $(ticks $p)"; done
-  sleep "$secs"
-  total=0; deltas=""
-  i=1
-  for p in "$@"; do
-    b=$(echo $before | cut -d' ' -f$i); d=$(($(ticks $p) - b)); deltas="$deltas $d"
-    total=$((total + d)); i=$((i + 1))
-  done
-  [ $total -gt 0 ] || total=1
-  out=""; for d in $deltas; do out="$out $((100 * d / total))"; done
-  echo $out
-}
 # Runs a command as a user (busybox's own setpriv applet has no --reuid).
 as() { u=$1; shift; /opt/setpriv --reuid=$u --regid=$u --clear-groups "$@"; }
 errno_of() { # COMMAND... -> the strerror text the command printed, or OK

@@ -3,26 +3,7 @@
 # failed. Hogs are pinned to CPU 0.
 export PATH=/opt:$PATH
 fail=0
-check() { # NAME STATUS DETAIL
-  if [ "$2" = 0 ]; then echo "PASS $1: $3"; else echo "FAIL $1: $3"; fail=1; fi
-}
-ticks() { set -- $(cut -d' ' -f14,15 /proc/$1/stat 2>/dev/null || echo "0 0"); echo $(($1 + $2)); }
-within() { [ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]; } # VALUE WANT TOL
-hog() { taskset -c 0 sh -c 'while :; do :; done' >/dev/null 2>&1 & echo $!; }
-# Percentages of the CPU time pids used over SECONDS: "p1 p2 ...".
-measure() { # SECONDS PID...
-  secs=$1; shift
-  before=""; for p in "$@"; do before="$before $(ticks $p)"; done
-  sleep "$secs"
-  total=0; deltas=""; i=1
-  for p in "$@"; do
-    b=$(echo $before | cut -d' ' -f$i); d=$(($(ticks $p) - b)); deltas="$deltas $d"
-    total=$((total + d)); i=$((i + 1))
-  done
-  [ $total -gt 0 ] || total=1
-  out=""; for d in $deltas; do out="$out $((100 * d / total))"; done
-  echo $out
-}
+. /opt/lib.sh
 mounted() { # PATH FSTYPE: the mount table has one of that type there
   awk -v p="$1" -v t="$2" '{ i = 7; while (i <= NF && $i != "-") i++
     if ($5 == p && $(i + 1) == t) f = 1 } END { exit !f }' /proc/self/mountinfo
