@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -195,4 +195,31 @@ TEST_CASE("fsched usernice: the assignment's argument order and clear errors", "
   CHECK(run({fsched, "usernice", "--mount", t.d.mnt(), "1", "nosuchuser"}, &out) == 1);
   CHECK(out == "fsched: no user named \"nosuchuser\"\n");
   CHECK(read_file(t.m + "usernice") == "9000 5\n");
+}
+
+TEST_CASE("fsched top -b: a capped group shows its cap, and AT CAP while held at it",
+          "[top][caps]") {
+  SKIP_UNLESS_CLI_READY();
+  MountedTree t;
+  Hog a;
+  REQUIRE(mkdir_errno(t.m + "0/g") == 0);
+  REQUIRE(write_file(t.m + "0/g/tasks", s(a.pid())) == 0);
+  REQUIRE(write_file(t.m + "0/g/cpu.max", "20000 100000") == 0);
+  auto last_screen = [&] {
+    std::string out;
+    CHECK(run({cli_dir() + "/fsched", "top", "-b", "-n", "2", "--mount", t.d.mnt(), "1"}, &out) ==
+          0);
+    return out.substr(out.rfind("Elapsed time:"));
+  };
+  std::string last = last_screen();
+  INFO(last);
+  CHECK(last.find("0/g (fair, weight 100, cpu.max 20000 100000") != std::string::npos);
+  CHECK(last.find(") AT CAP") != std::string::npos);
+
+  // Lifted, the group is no longer held back; its line no longer says so.
+  REQUIRE(write_file(t.m + "0/g/cpu.max", "max") == 0);
+  last = last_screen();
+  INFO(last);
+  CHECK(last.find("0/g (fair, weight 100)") != std::string::npos);
+  CHECK(last.find("AT CAP") == std::string::npos);
 }
