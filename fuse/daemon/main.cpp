@@ -20,6 +20,7 @@
 #include "mount_table.hpp"
 #include "options.hpp"
 #include "pidfd_pin.hpp"
+#include "placement_marks.hpp"
 #include "placer.hpp"
 #include "proc_home.hpp"
 #include "proc_probe.hpp"
@@ -41,6 +42,8 @@ void usage(const char* prog) {
       "    -o cgroup_root=PATH         where the cgroup backend makes its groups\n"
       "    -o guest_dir=PATH|none      where loaded guest schedulers are kept\n"
       "                                (default /var/lib/fsched/guests)\n"
+      "    -o state_dir=PATH|none      what a restart takes over: who placed each\n"
+      "                                process (default /run/fsched)\n"
       "    -o rules=PATH|none          placement rules (default /etc/fsched/rules\n"
       "                                when it exists); SIGHUP rereads them\n"
       "    -o window_ms=N              stats sampling window (default: 1000)\n"
@@ -55,10 +58,13 @@ void usage(const char* prog) {
 // before it would be left behind in the parent, which exits.
 class Threads {
  public:
+  // `marks_path`: the placement marks' file (placement_marks.hpp); empty
+  // for none.
   Threads(Backend& backend, FsContext& ctx, std::chrono::milliseconds window, RulesSource rules,
-          std::shared_ptr<const RuleSet> initial_rules)
+          std::shared_ptr<const RuleSet> initial_rules, std::string marks_path)
       : backend_(backend),
         ctx_(ctx),
+        marks_path_(std::move(marks_path)),
         watcher_(
             ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window),
         placer_(ctx.tree, ctx.mu, [&ctx] { ctx.flush_changes(); }),
@@ -71,7 +77,7 @@ class Threads {
     backend_.start();  // the backend's own (scx: ejection monitor; v1: accounting queue)
     ctx_.invalidator.start(ctx_.se);
     watcher_.start();  // proc connector events, the sampler
-    placer_.adopt_existing();
+    placer_.adopt_existing(marks_path_.empty() ? SavedMarks{} : take_marks(marks_path_));
     reloader_.start();  // the first placement, then SIGHUP
     started_ = true;
   }
@@ -84,12 +90,17 @@ class Threads {
     watcher_.stop();
     ctx_.invalidator.stop();
     std::unique_lock lock(ctx_.mu);
+    if (!marks_path_.empty()) {
+      if (auto s = save_marks(marks_path_, ctx_.tree); !s)
+        log()->warn("placements not saved for a restart: {}", s.error().message);
+    }
     backend_.shutdown();
   }
 
  private:
   Backend& backend_;
   FsContext& ctx_;
+  std::string marks_path_;
   Watcher watcher_;
   Placer placer_;
   RulesReloader reloader_;
@@ -161,8 +172,11 @@ int run(int argc, char** argv) {
   if (!session.foreground()) log_to_syslog();
   log()->info("mounted on {} with the {} backend", session.mountpoint(), tree.backend().name());
 
+  std::string marks_path;  // the mount point is absolute: libfuse resolved it
+  if (options->state_dir != "none")
+    marks_path = options->state_dir + "/" + marks_file_name(session.mountpoint());
   Threads threads(tree.backend(), ctx, std::chrono::milliseconds(options->window_ms), rules_source,
-                  std::move(*initial_rules));
+                  std::move(*initial_rules), std::move(marks_path));
   threads.start();
   // At /proc/sched-groups the parent returns only once /proc/schedulers is
   // bound too, which needs the loop answering.

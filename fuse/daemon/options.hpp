@@ -16,10 +16,13 @@ struct Options {
   // Where loaded guest schedulers are kept across restarts; "none" keeps
   // them only while the daemon runs.
   std::string guest_dir = "/var/lib/fsched/guests";
+  // Where a stopping daemon leaves what a restart needs and cannot read
+  // from the kernel (who placed each process); "none" leaves nothing.
+  std::string state_dir = "/run/fsched";
   // The placement rules file: empty for /etc/fsched/rules when it exists,
   // "none" for no rules.
   std::string rules;
-  int window_ms = 1000;          // the stats sampling window
+  int window_ms = 1000;  // the stats sampling window
   Limits limits;
 };
 

@@ -52,12 +52,16 @@ Placer::Summary Placer::set_rules(std::shared_ptr<const RuleSet> rules) {
   return place(*rules, pids);
 }
 
-void Placer::adopt_existing() {
+void Placer::adopt_existing(const SavedMarks& saved) {
   std::unique_lock lock(mu_);
-  std::vector<pid_t> members;
-  for (const auto& [pid, p] : tree_.processes())
-    if (p.group != kHostGroup && p.placement == Placement::rule) members.push_back(pid);
-  for (pid_t pid : members) tree_.set_placement(pid, Placement::hand);
+  std::vector<std::pair<pid_t, Placement>> marks;
+  for (const auto& [pid, p] : tree_.processes()) {
+    if (auto it = saved.find(pid); it != saved.end() && it->second.start_time == p.info.start_time)
+      marks.emplace_back(pid, it->second.how);
+    else if (p.group != kHostGroup && p.placement == Placement::rule)
+      marks.emplace_back(pid, Placement::hand);
+  }
+  for (auto [pid, how] : marks) tree_.set_placement(pid, how);
 }
 
 Placer::Summary Placer::apply_to(const std::vector<pid_t>& pids) {

@@ -17,6 +17,7 @@
 #include <shared_mutex>
 #include <vector>
 
+#include "placement_marks.hpp"
 #include "placement_rules.hpp"
 #include "proc_source.hpp"
 #include "tree.hpp"
@@ -40,9 +41,11 @@ class Placer {
   // they may place: the start and every reload.
   Summary set_rules(std::shared_ptr<const RuleSet> rules);
   std::shared_ptr<const RuleSet> rules() const;
-  // A restarted daemon cannot tell which of the processes it finds in
-  // guest groups a rule put there: it leaves them all as placed by hand.
-  void adopt_existing();
+  // At start, who placed the processes a previous daemon left: as
+  // `saved` says (placement_marks.hpp) for a process it names with the
+  // same start time; otherwise a process in a guest group counts as placed
+  // by hand (no one can tell whether a rule put it there).
+  void adopt_existing(const SavedMarks& saved = {});
   // Processes that exec'd or changed uid, or that the watcher found with
   // no event (after an overrun): the rules in force, to each.
   Summary apply_to(const std::vector<pid_t>& pids);

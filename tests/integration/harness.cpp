@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -120,8 +121,7 @@ TestRoot::~TestRoot() {
     remove_tree(twin, layout().acct->mount_point);
   }
   if (layout().cpuset) {
-    std::string twin =
-        layout().cpuset->mount_point + path_.substr(layout().cpu.mount_point.size());
+    std::string twin = layout().cpuset->mount_point + path_.substr(layout().cpu.mount_point.size());
     remove_tree(twin, layout().cpuset->mount_point);
   }
 }
@@ -152,6 +152,8 @@ Daemon::~Daemon() {
   if (running()) stop();
   ::umount2(mnt_.c_str(), MNT_DETACH);  // a mount kill_hard() left dead
   ::rmdir(mnt_.c_str());
+  std::error_code ec;
+  std::filesystem::remove_all(state_dir(), ec);
   if (!g_daemon_failed) ::unlink(log_path_.c_str());
 }
 
@@ -168,6 +170,8 @@ void Daemon::start() {
     rules = rules || o.starts_with("rules=");
   }
   if (!rules) opts += ",rules=none";
+  // What a stop leaves for the restart stays with the test, not in /run.
+  opts += ",state_dir=" + state_dir();
   const bool fg = mode_ == Mode::foreground;
   if (!fg) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   pid_ = ::fork();
@@ -262,7 +266,8 @@ Hog::Hog(int nice, bool pinned) {
     } else {
       cpu_set_t all;
       CPU_ZERO(&all);
-      for (long c = 0; c < ::sysconf(_SC_NPROCESSORS_ONLN) && c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
+      for (long c = 0; c < ::sysconf(_SC_NPROCESSORS_ONLN) && c < CPU_SETSIZE; ++c)
+        CPU_SET(c, &all);
       ::sched_setaffinity(0, sizeof all, &all);
     }
     if (nice) {

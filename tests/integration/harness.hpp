@@ -63,6 +63,8 @@ class Daemon {
   void kill_hard();
   const std::string& mnt() const { return mnt_; }
   std::string path(const std::string& rel) const { return mnt_ + "/" + rel; }
+  // Its state_dir: what a stop leaves there for the next start.
+  std::string state_dir() const { return mnt_ + ".state"; }
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
   // Whether the daemon is still alive (it has not crashed).
@@ -184,7 +186,9 @@ std::string cpu_cgroup_of(pid_t pid);
 bool cpuacct_mirrored();
 std::string cpuacct_cgroup_of(pid_t pid);
 // A pid (or any number) as the text written into tasks files.
-inline std::string s(long v) { return std::to_string(v); }
+inline std::string s(long v) {
+  return std::to_string(v);
+}
 
 // /sys/kernel/sched_ext/state: "enabled", "disabled", or "" without sched_ext.
 std::string sched_ext_state();

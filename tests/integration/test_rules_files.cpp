@@ -64,20 +64,21 @@ bool mounted(const std::string& path) {
 }
 
 // fschedfs started (in the foreground, or as scripts do without -f) with
-// `rules` (a file's text, or with text "" a file that is not there).
+// `rules` (a file's text, or with text "" a file that is not there), and
+// `extra` options after it.
 struct BadStart {
   TestRoot root;
   TempDir tmp;
   std::string file = tmp.path() + "/rules";
   std::string mnt;
   Ran ran;
-  BadStart(const std::string& rules, bool foreground = true) {
+  BadStart(const std::string& rules, bool foreground = true, const std::string& extra = "") {
     if (!rules.empty()) put_file(file, rules);
     char tmpl[] = "/tmp/fsched-mnt-XXXXXX";
     if (::mkdtemp(tmpl)) mnt = tmpl;
     std::vector<std::string> argv{std::getenv("FSCHEDFS")};
     if (foreground) argv.push_back("-f");
-    argv.insert(argv.end(), {"-o", "cgroup_root=" + root.path() + ",rules=" + file, mnt});
+    argv.insert(argv.end(), {"-o", "cgroup_root=" + root.path() + ",rules=" + file + extra, mnt});
     ran = run_apart(argv, tmp);
   }
   ~BadStart() {
@@ -117,6 +118,24 @@ TEST_CASE("rules: a bad file stops the start, naming its line", "[rules]") {
     CHECK(b.ran.status != -1);  // it ended by itself
     CHECK(b.names(c.line));
     CHECK(b.ran.err.find(c.why) != std::string::npos);
+    CHECK_FALSE(mounted(b.mnt));
+  }
+}
+
+TEST_CASE("a bad option stops the start, saying which, and mounts nothing", "[lifecycle]") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {",state_dir=run/fsched", "state_dir must be an absolute path or none"},
+      {",guest_dir=guests", "guest_dir must be an absolute path or none"},
+      {",backend=bogus", "backend=bogus: expected auto, cgroup or scx"},
+      {",window_ms=5", "window_ms must be within 100..60000"},
+      {",max_depth=0", "max_depth must be within 1..64"},
+  };
+  for (const auto& [option, why] : cases) {
+    INFO(option);
+    BadStart b("uid=1 0/a\n", true, option);
+    INFO(b.ran.err);
+    CHECK(b.ran.status > 0);
+    CHECK(b.ran.err.find(why) != std::string::npos);
     CHECK_FALSE(mounted(b.mnt));
   }
 }

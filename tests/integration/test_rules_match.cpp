@@ -229,3 +229,44 @@ TEST_CASE("rules: with rules=none nothing is placed", "[rules]") {
     if (exists(t.m + "0/" + n + "/tasks")) groups.push_back(n);
   CHECK(groups.empty());
 }
+
+TEST_CASE("rules: who placed each process outlives a restart", "[rules]") {
+  RulesTree t(ours({"uid>=9000 0/b"}));
+  REQUIRE(mkdir_errno(t.m + "0/c") == 0);
+  // self may have been placed in b before it moves itself.
+  REQUIRE(chmod_errno(t.m + "0/b", 0777) == 0);
+  REQUIRE(chmod_errno(t.m + "0/c", 0777) == 0);
+  // ruled: where the rule put it; self: placed itself in c; back: moved
+  // back to 0 by hand.
+  auto ruled = sh_as(marked(9000), "read x; exec sleep 100");
+  auto self =
+      sh_as(marked(9000), "echo $$ > " + t.m + "0/c/tasks || exit 1; read x; exec sleep 100");
+  auto back = sh_as(marked(9000), "read x; exec sleep 100");
+  REQUIRE(t.lands("0/b", ruled->pid()));
+  REQUIRE(t.lands("0/c", self->pid()));
+  REQUIRE(t.lands("0/b", back->pid()));
+  REQUIRE(t.sync("0/b"));
+  REQUIRE(rename_errno(t.m + "0/b/" + s(back->pid()), t.m + "0/" + s(back->pid())) == 0);
+
+  REQUIRE(t.d.stop() == 0);
+  auto saved = list(t.d.state_dir());
+  REQUIRE(saved.size() == 1);
+  CHECK(saved[0].ends_with(".placements"));
+  // The rules change while no daemon runs.
+  REQUIRE(put_file(t.file, ours({"uid>=9000 0/d"})));
+  t.d.start();
+  CHECK(list(t.d.state_dir()).empty());  // taken once
+  // The rule's process follows the rules in force; the others stay.
+  CHECK(t.lands("0/d", ruled->pid()));
+  REQUIRE(t.sync("0/d"));
+  CHECK(t.in("0/c", self->pid()));
+  CHECK(t.in("0", back->pid()));
+
+  // Their execs: the hand placement ends there, the process's own does not.
+  self->go();
+  back->go();
+  CHECK(t.lands("0/d", back->pid()));
+  REQUIRE(runs(self->pid(), "sleep"));
+  REQUIRE(t.sync("0/d"));
+  CHECK(t.in("0/c", self->pid()));
+}
