@@ -36,6 +36,10 @@ add_backports() {
 
 packages=(
   build-essential pkg-config meson ninja-build
+  # meson compiles through ccache when it is installed: the test command's
+  # later runs on a machine (two full builds, one with sanitizers)
+  # recompile only what changed.
+  ccache
   libfuse3-dev fuse3 libspdlog-dev catch2
   clang-19 llvm-19 libelf-dev zlib1g-dev
   qemu-system-x86 busybox-static cpio zstd kmod
