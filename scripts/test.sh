@@ -11,6 +11,9 @@
 # Idempotent. Prints "N passed, N failed, N skipped" last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache (install-deps.sh) hits for a clone in another directory too: paths
+# under here count as relative, and debug info does not tie a hit to one.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
