@@ -32,6 +32,10 @@ std::string allowed_cpus(pid_t pid) {
   return "?";
 }
 
+bool near(double v, double want, double margin) {
+  return std::abs(v - want) <= margin;
+}
+
 void move(const Daemon& d, pid_t pid, const std::string& group) {
   REQUIRE(write_file(d.path(group + "/tasks"), s(pid)) == 0);
 }
@@ -103,7 +107,6 @@ TEST_CASE("cpus confines a group to CPU 0 while a hog in 0 runs on CPU 1", "[cap
   CHECK(allowed_cpus(b.pid()) == "0");
   settle();
   // Unpinned, the free hog shares CPU 1 with whatever else the machine runs.
-  auto near = [](double v, double want, double margin) { return std::abs(v - want) <= margin; };
   auto pct = cpu_pct_settled({a.pid(), b.pid(), c.pid()}, kWindow, [&](const auto& p) {
     return near(p[0], 50, 2 * kTolerance) && near(p[1], 50, 2 * kTolerance) &&
            near(p[2], 100, 2 * kTolerance);
@@ -136,9 +139,8 @@ TEST_CASE("a parent's cap holds over its children", "[caps][shares]") {
   MountedTree t;
   Hog a, b;
   const double window = std::getenv("FSCHED_TEST_SLOW") ? 2 * kWindow : kWindow;
-  auto near = [](double want) {
-    return
-        [want](const std::vector<double>& p) { return std::abs(p[0] + p[1] - want) <= kTolerance; };
+  auto sums_to = [](double want) {
+    return [want](const std::vector<double>& p) { return near(p[0] + p[1], want, kTolerance); };
   };
   REQUIRE(mkdir_errno(t.m + "0/p") == 0);
   REQUIRE(mkdir_errno(t.m + "0/p/q") == 0);
@@ -146,13 +148,13 @@ TEST_CASE("a parent's cap holds over its children", "[caps][shares]") {
   move(t.d, a.pid(), "0/p/q");
   move(t.d, b.pid(), "0/p/q");
   settle();
-  auto pct = cpu_pct_settled({a.pid(), b.pid()}, window, near(30));
+  auto pct = cpu_pct_settled({a.pid(), b.pid()}, window, sums_to(30));
   WARN("p capped at 30 %, q uncapped: " << pct[0] + pct[1]);
   CHECK(pct[0] + pct[1] == Approx(30).margin(kTolerance));
 
   REQUIRE(write_file(t.m + "0/p/q/cpu.max", "10000 100000") == 0);
   settle();
-  pct = cpu_pct_settled({a.pid(), b.pid()}, window, near(10));
+  pct = cpu_pct_settled({a.pid(), b.pid()}, window, sums_to(10));
   WARN("q's own cap at 10 % under p's 30 %: " << pct[0] + pct[1]);
   CHECK(pct[0] + pct[1] == Approx(10).margin(kTolerance));
 
@@ -166,7 +168,7 @@ TEST_CASE("a parent's cap holds over its children", "[caps][shares]") {
     CHECK(looser == 0);
     CHECK(read_file(t.m + "0/p/q/cpu.max") == "50000 100000\n");
     settle();
-    pct = cpu_pct_settled({a.pid(), b.pid()}, window, near(30));
+    pct = cpu_pct_settled({a.pid(), b.pid()}, window, sums_to(30));
     WARN("q at a looser 50 % under p's 30 %: " << pct[0] + pct[1]);
     CHECK(pct[0] + pct[1] == Approx(30).margin(kTolerance));
   }
@@ -195,7 +197,6 @@ TEST_CASE("groups confined to different CPUs each keep their CPU, whatever their
   CHECK(allowed_cpus(a.pid()) == "0");
   CHECK(allowed_cpus(c.pid()) == "1");
   settle();
-  auto near = [](double v, double want, double margin) { return std::abs(v - want) <= margin; };
   auto pct = cpu_pct_settled({a.pid(), b.pid(), c.pid()}, kWindow, [&](const auto& p) {
     return near(p[0], 50, 2 * kTolerance) && near(p[1], 50, 2 * kTolerance) &&
            near(p[2], 100, 2 * kTolerance);
