@@ -13,6 +13,7 @@
 
 #include "cli_error.hpp"
 #include "mount_point.hpp"
+#include "replace_file.hpp"
 
 namespace fsched::cli {
 
@@ -184,40 +185,8 @@ void write_file_atomically(const std::string& dir, const std::string& name,
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw CliError(dir + " is not a directory");
-  // Not ending in .prom: the collector skips it while it is written.
-  std::string tmp = dir + "/." + name + ".XXXXXX";
-  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) throw CliError("cannot create a file in " + dir + ": " + std::strerror(errno));
-  auto fail = [&](const std::string& what) {
-    int e = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw CliError(what + " " + tmp + ": " + std::strerror(e));
-  };
-  if (::fchmod(fd, 0644) != 0) fail("cannot chmod");
-  for (std::size_t off = 0; off < text.size();) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail("cannot write");
-    off += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("cannot fsync");
-  if (::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    throw CliError("cannot write " + tmp + ": " + std::strerror(e));
-  }
-  const std::string target = dir + "/" + name;
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    throw CliError("cannot rename " + tmp + " to " + target + ": " + std::strerror(e));
-  }
-  // The rename itself survives a crash only once the directory is synced.
-  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  // Hidden while written: the collector reads only *.prom.
+  if (auto s = replace_file(dir, name, text); !s) throw CliError(s.error().message);
 }
 
 int run_metrics(const MetricsOptions& o) {

@@ -22,9 +22,9 @@ status=0
 meson test -C build --print-errorlogs "$@" || status=$?
 
 if [ ! -f build-asan/build.ninja ]; then
-  meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+  meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 fi
-meson configure build-asan -Dbench=false  # a build-asan from before the option
+meson configure build-asan -Dbench=false  # also for a build-asan from before the option
 meson compile -C build-asan
 # A sanitizer report in the daemon makes it exit non-zero, which fails the
 # test that stopped it; UBSan reports halt instead of scrolling by.

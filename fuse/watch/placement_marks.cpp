@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "proc_stat.hpp"
+#include "replace_file.hpp"
 
 namespace fsched {
 
@@ -108,22 +108,11 @@ Status save_marks(const std::string& path, const Tree& tree) {
       return make_error(errno, "cannot remove " + path + ": " + std::strerror(errno));
     return Ok{};
   }
-  const std::string dir = path.substr(0, path.rfind('/'));
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = path.substr(0, slash);
   if (!dir.empty() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     return make_error(errno, "cannot make " + dir + ": " + std::strerror(errno));
-  const std::string tmp = path + ".new";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return make_error(EIO, "cannot write " + tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    return make_error(e, "cannot rename " + tmp + ": " + std::strerror(e));
-  }
-  return Ok{};
+  return replace_file(dir, path.substr(slash + 1), text);
 }
 
 SavedMarks take_marks(const std::string& path) {

@@ -11,6 +11,7 @@
 #include "backend_scx.hpp"
 #include "cgroup_fs.hpp"
 #include "log.hpp"
+#include "replace_file.hpp"
 
 namespace fsched {
 namespace {
@@ -96,18 +97,9 @@ int ScxBackend::load_guest(const std::string& name, std::string elf, std::string
   // Kept for the next daemon; a guest that cannot be kept still runs now.
   std::error_code ec;
   std::filesystem::create_directories(guest_dir_, ec);
-  std::string tmp = guest_file(name) + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(copy.data(), static_cast<std::streamsize>(copy.size()));
-    if (!out) ec = std::make_error_code(std::errc::io_error);
-  }
-  if (!ec) std::filesystem::rename(tmp, guest_file(name), ec);
-  if (ec) {
-    log()->warn("guest {}: cannot keep it in {} ({}); it stays loaded until the daemon stops",
-                name, guest_dir_, ec.message());
-    std::filesystem::remove(tmp, ec);
-  }
+  if (auto s = replace_file(guest_dir_, name + kGuestSuffix, copy); !s)
+    log()->warn("guest {}: cannot keep it in {} ({}); it stays loaded until the daemon stops", name,
+                guest_dir_, s.error().message);
   return 0;
 }
 
@@ -249,7 +241,8 @@ void ScxBackend::reap_guests() {
     }
     Activation& a = it->second;
     std::string why = x->describe();
-    if (x->overruns) why += " (held a CPU past the window " + std::to_string(x->overruns) + " times)";
+    if (x->overruns)
+      why += " (held a CPU past the window " + std::to_string(x->overruns) + " times)";
     log()->warn("guest {}: ended on {}: {}; its processes are back under the host scheduler",
                 a.name, shown_path(a.path), why);
     record_exit(a, why);
