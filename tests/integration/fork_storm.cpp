@@ -40,11 +40,11 @@ std::int64_t now_usec() {
   return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-[[noreturn]] void storm_child(int out, bool setuid, int life_ms) {
+[[noreturn]] void storm_child(int out, bool setuid, int life_ms, int wait_ms) {
   const std::int64_t born = now_usec();
   if (setuid && !become_user()) ::_exit(1);
   std::int32_t seen = -1;
-  while (now_usec() - born < life_ms * 1000LL) {
+  while (now_usec() - born < std::max(life_ms, wait_ms) * 1000LL) {
     if (placed_now()) {
       seen = static_cast<std::int32_t>(now_usec() - born);
       break;
@@ -58,7 +58,7 @@ std::int64_t now_usec() {
 }
 
 // Forks `rate` children a second for `secs` seconds; returns how many.
-int storm(int out, bool setuid, int rate, int secs, int life_ms) {
+int storm(int out, bool setuid, int rate, int secs, int life_ms, int wait_ms) {
   const auto step = std::chrono::nanoseconds(1000000000LL / rate);
   auto next = Clock::now();
   int n = 0;
@@ -66,7 +66,7 @@ int storm(int out, bool setuid, int rate, int secs, int life_ms) {
     std::this_thread::sleep_until(next);
     next += step;
     pid_t p = ::fork();
-    if (p == 0) storm_child(out, setuid, life_ms);
+    if (p == 0) storm_child(out, setuid, life_ms, wait_ms);
     if (p > 0) ++n;
   }
   return n;
@@ -80,7 +80,7 @@ double StormResult::percentile(double q) const {
                                                   static_cast<double>(placed_after_ms.size() - 1))];
 }
 
-StormResult fork_storm(bool setuid, int rate, int secs, int life_ms) {
+StormResult fork_storm(bool setuid, int rate, int secs, int life_ms, int wait_ms) {
   StormResult r;
   int fds[2];
   if (::pipe(fds) != 0) return r;
@@ -96,7 +96,7 @@ StormResult fork_storm(bool setuid, int rate, int secs, int life_ms) {
       // Wait for our own placement, so children are born in the group.
       while (!placed_now()) ::usleep(1000);
     }
-    storm(fds[1], setuid, rate, secs, life_ms);
+    storm(fds[1], setuid, rate, secs, life_ms, wait_ms);
     ::_exit(0);
   }
   ::close(fds[1]);

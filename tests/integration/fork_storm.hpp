@@ -22,6 +22,8 @@ struct StormResult {
 // setuid: a root parent whose children each become uid 9000 (every child
 // is a uid event the daemon must act on). Otherwise the parent becomes 9000,
 // waits until it is placed, and its children are born in the group.
-StormResult fork_storm(bool setuid, int rate, int seconds, int life_ms);
+// A child not yet placed at the end of its life looks on until wait_ms
+// (0: gives up with its life).
+StormResult fork_storm(bool setuid, int rate, int seconds, int life_ms, int wait_ms = 0);
 
 }  // namespace it

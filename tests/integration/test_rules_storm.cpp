@@ -27,10 +27,13 @@ TEST_CASE("a fork storm is placed without losing one", "[rules][storm]") {
   REQUIRE(wait_until([&] { return ::access(d.path("0/users").c_str(), F_OK) == 0; }, 5.0));
 
   // The VM emulates its CPUs (QEMU TCG), some 30 times slower: the same
-  // storms, slower.
+  // storms, slower. What is asserted there is that none is lost: a child
+  // the daemon has not reached by the end of its life waits on (a busy
+  // host can stall the guest's vCPUs for seconds); the latency is the
+  // benchmark's (docs/benchmarks.md).
   const bool slow = std::getenv("FSCHED_TEST_SLOW") != nullptr;
   const int born_rate = slow ? 200 : 1000, moved_rate = slow ? 20 : 200;
-  const int moved_life = slow ? 2000 : 500;
+  const int moved_life = slow ? 2000 : 500, moved_wait = slow ? 15000 : 0;
 
   // One user's storm: its parent was placed when it became the user; each
   // child is born in the group.
@@ -41,7 +44,7 @@ TEST_CASE("a fork storm is placed without losing one", "[rules][storm]") {
   CHECK(born.not_placed == 0);
 
   // Each child a uid event: placed by the daemon, one move each.
-  StormResult moved = fork_storm(true, moved_rate, 2, moved_life);
+  StormResult moved = fork_storm(true, moved_rate, 2, moved_life, moved_wait);
   WARN(moved_rate << "/s root children becoming 9000: " << moved.children << " children, "
                   << moved.not_placed << " not placed; p99 " << moved.percentile(0.99) << " ms");
   CHECK(moved.children >= static_cast<std::size_t>(moved_rate * 19 / 10));

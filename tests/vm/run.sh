@@ -42,6 +42,14 @@ for pid in "${pids[@]}"; do
   rcs+=($?)
 done
 
+# Catch2's console report names a case between two dashed rules, then
+# its "FAILED:" checks: the names of the cases that failed.
+failed_cases() {
+  awk '/^-----/ { if (inhead) { inhead = 0; name = buf } else { inhead = 1; buf = "" }; next }
+       inhead { sub(/^ +/, ""); buf = buf (buf == "" ? "" : " ") $0; next }
+       /: FAILED:$/ && name != "" && !(name in seen) { seen[name] = 1; print name }' "$1"
+}
+
 total=0 passed=0 failed=0 status=0 i=0
 for backend in $backends; do
   log=$build/vm-$backend.log
@@ -61,7 +69,13 @@ for backend in $backends; do
     tail -40 "$log"
     total=$((total + 1)); failed=$((failed + 1)); status=1
   fi
-  [ "$rc" = 0 ] || { status=1; grep -B2 -A8 "FAILED" "$log" | head -80; }
+  if [ "$rc" != 0 ]; then
+    status=1
+    # Each failed case by name (FAIL lines, which scripts/test.sh lists),
+    # then its checks.
+    failed_cases "$log" | sed "s/^/FAIL backend=$backend: /"
+    grep -B2 -A8 "FAILED" "$log" | head -80
+  fi
 done
 echo "test cases: $total | $passed passed | $failed failed"
 exit $status
