@@ -17,6 +17,7 @@
 #include "command_line.hpp"
 #include "fs_context.hpp"
 #include "log.hpp"
+#include "marks_keeper.hpp"
 #include "mount_table.hpp"
 #include "options.hpp"
 #include "pidfd_pin.hpp"
@@ -68,7 +69,8 @@ class Threads {
         watcher_(
             ctx.tree, ctx.mu, ctx.stats, [&ctx] { ctx.flush_changes(); }, window),
         placer_(ctx.tree, ctx.mu, [&ctx] { ctx.flush_changes(); }),
-        reloader_(std::move(rules), std::move(initial_rules), placer_) {
+        reloader_(std::move(rules), std::move(initial_rules), placer_),
+        keeper_(ctx.tree, ctx.mu, marks_path_) {
     watcher_.on_identity([this](const std::vector<pid_t>& pids) { placer_.apply_to(pids); });
   }
   ~Threads() { stop(); }
@@ -78,7 +80,8 @@ class Threads {
     ctx_.invalidator.start(ctx_.se);
     watcher_.start();  // proc connector events, the sampler
     placer_.adopt_existing(marks_path_.empty() ? SavedMarks{} : take_marks(marks_path_));
-    reloader_.start();  // the first placement, then SIGHUP
+    if (!marks_path_.empty()) keeper_.start();  // the marks just taken, written again
+    reloader_.start();                          // the first placement, then SIGHUP
     started_ = true;
   }
   // Stops them in reverse order; the backend's last, under the tree's lock
@@ -87,6 +90,7 @@ class Threads {
     if (!started_) return;
     started_ = false;
     reloader_.stop();
+    keeper_.stop();
     watcher_.stop();
     ctx_.invalidator.stop();
     std::unique_lock lock(ctx_.mu);
@@ -104,6 +108,7 @@ class Threads {
   Watcher watcher_;
   Placer placer_;
   RulesReloader reloader_;
+  MarksKeeper keeper_;
   bool started_ = false;
 };
 

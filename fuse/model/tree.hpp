@@ -150,6 +150,11 @@ class Tree {
   void set_placement(pid_t pid, Placement how);
 
   std::vector<EntryChange> drain_changes();
+  // Counts every change to which processes there are, their groups and
+  // who placed them: what the placement marks (placement_marks.hpp) are
+  // written from, so their keeper can tell that nothing moved without
+  // looking at each process.
+  std::uint64_t placements_version() const { return placements_version_; }
 
  private:
   // The group a control write (cpu.weight, scheduler, cpu.max, cpus)
@@ -177,6 +182,7 @@ class Tree {
   GroupId next_id_ = 1;
   std::vector<EntryChange> changes_;
   std::map<uid_t, int> usernice_;
+  std::uint64_t placements_version_ = 0;
 };
 
 }  // namespace fsched

@@ -43,6 +43,7 @@ int Tree::place_process(pid_t pid, std::uint64_t start_time, GroupId to) {
 }
 
 void Tree::mark_placed(Process& p, Placement how) {
+  ++placements_version_;
   p.placement = how;
   p.placed_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                std::chrono::steady_clock::now().time_since_epoch())
@@ -55,11 +56,15 @@ void Tree::process_execed(pid_t pid, std::uint64_t exec_ns) {
   // An exec that happened before the move, reported after it, is not
   // "its next exec".
   if (exec_ns != 0 && exec_ns <= it->second.placed_ns) return;
+  ++placements_version_;
   it->second.placement = Placement::rule;
 }
 
 void Tree::set_placement(pid_t pid, Placement how) {
-  if (auto it = procs_.find(pid); it != procs_.end()) it->second.placement = how;
+  if (auto it = procs_.find(pid); it != procs_.end() && it->second.placement != how) {
+    ++placements_version_;
+    it->second.placement = how;
+  }
 }
 
 Process* Tree::adopt_pinned(const ProcessInfo& info) {
@@ -98,6 +103,7 @@ int Tree::move_pinned(Process& p, const ProcessPin& pin, GroupId to, const Cred&
   groups_.at(p.group).procs.erase(pid);
   groups_.at(to).procs.insert(pid);
   p.group = to;
+  ++placements_version_;
   return 0;
 }
 
@@ -125,6 +131,7 @@ void Tree::undo_recycled_move(pid_t pid) {
   groups_.at(q.group).procs.erase(pid);
   groups_.at(home).procs.insert(pid);
   q.group = home;
+  ++placements_version_;
 }
 
 void Tree::process_appeared(const ProcessInfo& info, GroupId group_id) {
@@ -136,6 +143,7 @@ void Tree::process_appeared(const ProcessInfo& info, GroupId group_id) {
   }
   if (!groups_.count(group_id)) group_id = kHostGroup;
   procs_.emplace(info.pid, Process{info, group_id});
+  ++placements_version_;
   groups_.at(group_id).procs.insert(info.pid);
 }
 
@@ -169,6 +177,7 @@ void Tree::process_gone(pid_t pid) {
   GroupId g = it->second.group;
   groups_.at(g).procs.erase(pid);
   procs_.erase(it);
+  ++placements_version_;
   changes_.push_back({g, std::to_string(pid)});
   if (g != kHostGroup) backend_.process_exited(pid);
 }

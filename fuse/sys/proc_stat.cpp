@@ -35,7 +35,7 @@ std::uint64_t ticks_to_usec(std::uint64_t ticks) {
   return ticks * 1'000'000 / static_cast<std::uint64_t>(ticks_per_second());
 }
 
-std::optional<std::string> read_small_file(const std::string& path) {
+std::optional<std::string> read_small_file(const std::string& path, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string out;
@@ -49,7 +49,7 @@ std::optional<std::string> read_small_file(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > (1u << 20)) break;
+    if (out.size() > max_bytes) break;
   }
   ::close(fd);
   return out;

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,9 +35,9 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text);
 std::optional<ProcStat> read_proc_stat(pid_t pid);
 
 struct ProcIds {
-  uid_t uid = 0;  // real
-  gid_t gid = 0;  // real
-  pid_t tgid = 0;  // the process a thread belongs to
+  uid_t uid = 0;              // real
+  gid_t gid = 0;              // real
+  pid_t tgid = 0;             // the process a thread belongs to
   std::vector<gid_t> groups;  // supplementary
 };
 // Parses the Uid:, Gid:, Tgid: and Groups: lines of /proc/<pid>/status.
@@ -57,6 +58,8 @@ std::optional<std::uint64_t> parse_run_delay_usec(std::string_view schedstat);
 std::optional<std::uint64_t> read_run_delay_usec(pid_t pid, int threads);
 
 // Reads a whole small file (procfs, cgroupfs); nullopt when unreadable.
-std::optional<std::string> read_small_file(const std::string& path);
+// Stops after `max_bytes` (and the rest of the read that passed it).
+std::optional<std::string> read_small_file(const std::string& path,
+                                           std::size_t max_bytes = std::size_t{1} << 20);
 
 }  // namespace fsched

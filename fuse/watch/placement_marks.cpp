@@ -101,8 +101,16 @@ SavedMarks parse_marks(std::string_view text, std::string_view boot_id) {
   return out;
 }
 
+std::string this_boot() {
+  static const std::string id = boot_id();
+  return id;
+}
+
 Status save_marks(const std::string& path, const Tree& tree) {
-  const std::string text = format_marks(tree, boot_id());
+  return write_marks(path, format_marks(tree, this_boot()));
+}
+
+Status write_marks(const std::string& path, const std::string& text) {
   if (text.empty()) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       return make_error(errno, "cannot remove " + path + ": " + std::strerror(errno));
@@ -116,10 +124,11 @@ Status save_marks(const std::string& path, const Tree& tree) {
 }
 
 SavedMarks take_marks(const std::string& path) {
-  auto text = read_small_file(path);
+  // Some 25 bytes a mark: room for every pid a machine may have in use.
+  auto text = read_small_file(path, std::size_t{128} << 20);
   if (!text) return {};
   ::unlink(path.c_str());
-  return parse_marks(*text, boot_id());
+  return parse_marks(*text, this_boot());
 }
 
 }  // namespace fsched

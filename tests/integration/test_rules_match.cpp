@@ -230,43 +230,91 @@ TEST_CASE("rules: with rules=none nothing is placed", "[rules]") {
   CHECK(groups.empty());
 }
 
-TEST_CASE("rules: who placed each process outlives a restart", "[rules]") {
-  RulesTree t(ours({"uid>=9000 0/b"}));
-  REQUIRE(mkdir_errno(t.m + "0/c") == 0);
-  // self may have been placed in b before it moves itself.
-  REQUIRE(chmod_errno(t.m + "0/b", 0777) == 0);
-  REQUIRE(chmod_errno(t.m + "0/c", 0777) == 0);
-  // ruled: where the rule put it; self: placed itself in c; back: moved
-  // back to 0 by hand.
-  auto ruled = sh_as(marked(9000), "read x; exec sleep 100");
-  auto self =
-      sh_as(marked(9000), "echo $$ > " + t.m + "0/c/tasks || exit 1; read x; exec sleep 100");
-  auto back = sh_as(marked(9000), "read x; exec sleep 100");
-  REQUIRE(t.lands("0/b", ruled->pid()));
-  REQUIRE(t.lands("0/c", self->pid()));
-  REQUIRE(t.lands("0/b", back->pid()));
-  REQUIRE(t.sync("0/b"));
-  REQUIRE(rename_errno(t.m + "0/b/" + s(back->pid()), t.m + "0/" + s(back->pid())) == 0);
+namespace {
+// Three processes of 9000 under "uid>=9000 0/b": ruled, where the rule put
+// it; self, which placed itself in c; back, moved back to 0 by hand.
+struct ThreeMarks {
+  RulesTree t{ours({"uid>=9000 0/b"})};
+  std::unique_ptr<Child> ruled, self, back;
 
-  REQUIRE(t.d.stop() == 0);
-  auto saved = list(t.d.state_dir());
+  ThreeMarks() {
+    REQUIRE(mkdir_errno(t.m + "0/c") == 0);
+    // self may have been placed in b before it moves itself.
+    REQUIRE(chmod_errno(t.m + "0/b", 0777) == 0);
+    REQUIRE(chmod_errno(t.m + "0/c", 0777) == 0);
+    ruled = sh_as(marked(9000), "read x; exec sleep 100");
+    self = sh_as(marked(9000), "echo $$ > " + t.m + "0/c/tasks || exit 1; read x; exec sleep 100");
+    back = sh_as(marked(9000), "read x; exec sleep 100");
+    REQUIRE(t.lands("0/b", ruled->pid()));
+    REQUIRE(t.lands("0/c", self->pid()));
+    REQUIRE(t.lands("0/b", back->pid()));
+    REQUIRE(t.sync("0/b"));
+    REQUIRE(rename_errno(t.m + "0/b/" + s(back->pid()), t.m + "0/" + s(back->pid())) == 0);
+  }
+
+  // The marks file of the running daemon says of all three who placed
+  // them ("PID START_TIME rule|hand|sticky" lines).
+  bool kept() const {
+    auto said = [](const std::string& text, pid_t pid, const std::string& how) {
+      const auto at = text.find("\n" + s(pid) + " ");
+      if (at == std::string::npos) return false;
+      const std::string line = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+      return line.ends_with(" " + how);
+    };
+    return wait_until(
+        [&] {
+          auto saved = list(t.d.state_dir());
+          if (saved.size() != 1) return false;
+          const std::string text = read_file(t.d.state_dir() + "/" + saved[0]);
+          return said(text, ruled->pid(), "rule") && said(text, self->pid(), "sticky") &&
+                 said(text, back->pid(), "hand");
+        },
+        10);
+  }
+
+  // What a start after the rules changed to "uid>=9000 0/d" must find:
+  // the rule's process follows the rules in force; the others stay.
+  void check_placed() {
+    CHECK(t.lands("0/d", ruled->pid()));
+    REQUIRE(t.sync("0/d"));
+    CHECK(t.in("0/c", self->pid()));
+    CHECK(t.in("0", back->pid()));
+  }
+  // Then their execs: the hand placement ends there, the process's own
+  // does not.
+  void check_execs() {
+    self->go();
+    back->go();
+    CHECK(t.lands("0/d", back->pid()));
+    REQUIRE(runs(self->pid(), "sleep"));
+    REQUIRE(t.sync("0/d"));
+    CHECK(t.in("0/c", self->pid()));
+  }
+};
+}  // namespace
+
+TEST_CASE("rules: who placed each process outlives a restart", "[rules]") {
+  ThreeMarks m;
+  REQUIRE(m.t.d.stop() == 0);
+  auto saved = list(m.t.d.state_dir());
   REQUIRE(saved.size() == 1);
   CHECK(saved[0].ends_with(".placements"));
   // The rules change while no daemon runs.
-  REQUIRE(put_file(t.file, ours({"uid>=9000 0/d"})));
-  t.d.start();
-  CHECK(list(t.d.state_dir()).empty());  // taken once
-  // The rule's process follows the rules in force; the others stay.
-  CHECK(t.lands("0/d", ruled->pid()));
-  REQUIRE(t.sync("0/d"));
-  CHECK(t.in("0/c", self->pid()));
-  CHECK(t.in("0", back->pid()));
+  REQUIRE(put_file(m.t.file, ours({"uid>=9000 0/d"})));
+  m.t.d.start();
+  m.check_placed();
+  // The new daemon keeps the file current (taken at start, written again).
+  CHECK(m.kept());
+  m.check_execs();
+}
 
-  // Their execs: the hand placement ends there, the process's own does not.
-  self->go();
-  back->go();
-  CHECK(t.lands("0/d", back->pid()));
-  REQUIRE(runs(self->pid(), "sleep"));
-  REQUIRE(t.sync("0/d"));
-  CHECK(t.in("0/c", self->pid()));
+TEST_CASE("rules: who placed each process outlives a crash, as kept moments before", "[rules]") {
+  ThreeMarks m;
+  // The running daemon keeps the file (every 5 s, when anything moved).
+  REQUIRE(m.kept());
+  m.t.d.kill_hard();
+  REQUIRE(put_file(m.t.file, ours({"uid>=9000 0/d"})));
+  m.t.d.start();  // on the dead mount
+  m.check_placed();
+  m.check_execs();
 }

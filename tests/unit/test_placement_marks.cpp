@@ -8,8 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "marks_keeper.hpp"
 #include "placement_marks.hpp"
 #include "placer_fixture.hpp"
+#include "proc_stat.hpp"
 
 using namespace fsched;
 using namespace fsched::test;
@@ -114,5 +116,64 @@ TEST_CASE_METHOD(PlacerFixture, "save and take: the file is written whole, read 
   REQUIRE(save_marks(path, tree));
   CHECK(::access(path.c_str(), F_OK) != 0);
   ::rmdir(dir.c_str());
+  ::rmdir(tmpl);
+}
+
+TEST_CASE_METHOD(PlacerFixture, "the keeper writes the marks when they change, and only then",
+                 "[marks]") {
+  char tmpl[] = "/tmp/fsched-marks-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string path = std::string(tmpl) + "/x.placements";
+  GroupId g = mk(kHostGroup, "g");
+  outside[200] = info(200, 1000);
+  outside[201] = info(201, 1000);
+  tree.process_appeared(outside[200], kHostGroup);
+  tree.process_appeared(outside[201], kHostGroup);
+  REQUIRE(tree.move_process(200, g, root, Placement::sticky) == 0);
+  MarksKeeper keeper(tree, mu, path);
+  auto text = [&] { return read_small_file(path).value_or("(none)"); };
+
+  // The first look writes what there is.
+  CHECK(keeper.keep());
+  CHECK(text().find("\n200 1200 sticky\n") != std::string::npos);
+  // Nothing moved: nothing written, even over a file someone removed.
+  ::unlink(path.c_str());
+  CHECK_FALSE(keeper.keep());
+  // A process born in 0, the rules' as a start guesses: the marks are the
+  // same, and so is the file.
+  outside[202] = info(202, 1000);
+  tree.process_appeared(outside[202], kHostGroup);
+  CHECK_FALSE(keeper.keep());
+  CHECK(::access(path.c_str(), F_OK) != 0);
+  // A move, a placement ended by an exec, an exit: each is written.
+  REQUIRE(tree.move_process(201, g, root, Placement::sticky) == 0);
+  CHECK(keeper.keep());
+  CHECK(text().find("\n201 1201 sticky\n") != std::string::npos);
+  tree.set_placement(201, Placement::rule);
+  CHECK(keeper.keep());
+  CHECK(text().find("\n201 1201 rule\n") != std::string::npos);
+  tree.process_gone(200);
+  CHECK(keeper.keep());
+  CHECK(text().find("\n200 ") == std::string::npos);
+  // Back to what a start guesses: the file goes.
+  REQUIRE(tree.move_process(201, kHostGroup, root, Placement::rule) == 0);
+  CHECK(keeper.keep());
+  CHECK(::access(path.c_str(), F_OK) != 0);
+
+  // Its thread: a look at once, then one a period.
+  REQUIRE(tree.move_process(201, g, root, Placement::sticky) == 0);
+  MarksKeeper ticking(tree, mu, path, std::chrono::milliseconds(20));
+  ticking.start();
+  for (int i = 0; i < 200 && ::access(path.c_str(), F_OK) != 0; ++i) ::usleep(5000);
+  CHECK(text().find("\n201 1201 sticky\n") != std::string::npos);
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(tree.move_process(201, kHostGroup, root, Placement::hand) == 0);
+  }
+  for (int i = 0; i < 200 && text().find("\n201 1201 hand\n") == std::string::npos; ++i)
+    ::usleep(5000);
+  CHECK(text().find("\n201 1201 hand\n") != std::string::npos);
+  ticking.stop();
+  ::unlink(path.c_str());
   ::rmdir(tmpl);
 }

@@ -46,15 +46,8 @@ taskset -c 0 sh -c 'while :; do :; done' & c=$!
 echo $b >/sys/fs/cgroup/g/cgroup.procs
 echo $c >/sys/fs/cgroup/g/cgroup.procs
 sleep 2
-a0=$(ticks $a); b0=$(ticks $b); c0=$(ticks $c)
-sleep 10
-a1=$(ticks $a); b1=$(ticks $b); c1=$(ticks $c)
-da=$((a1 - a0)); db=$((b1 - b0)); dc=$((c1 - c0)); sum=$((da + db + dc))
-[ $sum -gt 0 ] || sum=1
-pa=$((100 * da / sum)); pb=$((100 * db / sum)); pc=$((100 * dc / sum))
-ok=1
-[ $pa -ge 45 ] && [ $pa -le 55 ] && [ $pb -ge 20 ] && [ $pb -le 30 ] && [ $pc -ge 20 ] && [ $pc -le 30 ] && ok=0
-check "RFC split, hog in root vs two hogs under rr" $ok "$pa/$pb/$pc % (ticks $da $db $dc), state $(state)"
+r=$(measure_check 10 'within $1 50 5 && within $2 25 5 && within $3 25 5' $a $b $c)
+check "RFC split, hog in root vs two hogs under rr" $? "$r % (root, rr, rr), state $(state)"
 
 # rr is blind to nice: a nice-10 hog gets what a nice-0 hog gets.
 renice -n 10 -p $c >/dev/null

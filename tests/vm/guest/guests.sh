@@ -73,9 +73,8 @@ r=$(errno_of sh -c 'echo rr >0/guest/scheduler')
 [ "$r" = OK ] && [ "$(val 0/guest/scheduler)" = rr ] && grep -qx "group 0/guest" schedulers/rr
 check "echo rr > 0/guest/scheduler" $? "$r; reads $(val 0/guest/scheduler)"
 sleep 1
-set -- $(measure 8 $a $b $c)
-within $1 50 3 && within $2 25 3 && within $3 25 3
-check "RFC split under rr" $? "$1/$2/$3 % (want 50/25/25 +-3), state $(state)"
+r=$(measure_check 8 'within $1 50 3 && within $2 25 3 && within $3 25 3' $a $b $c)
+check "RFC split under rr" $? "$r % (want 50/25/25 +-3), state $(state)"
 
 r=$(errno_of rm -f schedulers/rr)
 [ "$r" = "Device or resource busy" ]; check "rm of a guest a group runs" $? "$r"
@@ -174,9 +173,8 @@ cd $M
 ls schedulers | grep -qx rr && [ "$(val 0/guest/scheduler)" = rr ]
 check "a restart keeps guests and activations" $? "ls: $(ls schedulers | tr '\n' ' '), 0/guest runs $(val 0/guest/scheduler)"
 sleep 1
-set -- $(measure 6 $a $b $c)
-within $1 50 3 && within $2 25 3 && within $3 25 3
-check "RFC split under rr after the restart" $? "$1/$2/$3 %"
+r=$(measure_check 6 'within $1 50 3 && within $2 25 3 && within $3 25 3' $a $b $c)
+check "RFC split under rr after the restart" $? "$r %"
 
 # Benchmarks, reported (docs/benchmarks.md), not asserted.
 echo "--- benchmarks"

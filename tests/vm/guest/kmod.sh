@@ -55,9 +55,8 @@ check "each hog where it was put" $? ""
 [ "$(readlink $P/0/guest/$h2/proc)" = /proc/$h2 ] && ls $P/0/guest/$h2/proc/ | grep -qx status
 check "$P/0/guest/$h2/proc is /proc/$h2" $? "$(readlink $P/0/guest/$h2/proc); $(ls $P/0/guest/$h2/proc/ | head -5 | tr '\n' ' ')"
 sleep 2
-set -- $(measure 10 $h1 $h2 $h3)
-within $1 50 5 && within $2 25 4 && within $3 25 4
-check "50/25/25" $? "$1/$2/$3"
+r=$(measure_check 10 'within $1 50 5 && within $2 25 4 && within $3 25 4' $h1 $h2 $h3)
+check "50/25/25" $? "$r"
 
 echo "--- unloading"
 out=$(rmmod fsched_proc 2>&1)

@@ -25,3 +25,17 @@ measure() { # SECONDS PID...
   out=""; for d in $deltas; do out="$out $((100 * d / total))"; done
   echo $out
 }
+# measure, then CHECK, a shell condition on the percentages ($1 $2 ...);
+# measured once more when it fails: a host that stalls the emulated vCPUs
+# (the other guests booted beside this one) can skew one window, a wrong
+# split skews both. Prints what it measured ("44 28 27, then 50 25 25"
+# after a retry); its status is CHECK's on the last window.
+measure_check() { # SECONDS CHECK PID...
+  secs=$1; cond=$2; shift 2
+  m=$(measure "$secs" "$@"); seen=$m
+  if ! (set -- $m; eval "$cond"); then
+    m=$(measure "$secs" "$@"); seen="$seen, then $m"
+  fi
+  echo "$seen"
+  (set -- $m; eval "$cond")
+}
