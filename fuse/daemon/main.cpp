@@ -93,11 +93,10 @@ class Threads {
     keeper_.stop();
     watcher_.stop();
     ctx_.invalidator.stop();
+    // The keeper's last look, with nothing left to change the tree (the
+    // FUSE loop has ended): written only if placements moved since.
+    if (!marks_path_.empty()) keeper_.keep();
     std::unique_lock lock(ctx_.mu);
-    if (!marks_path_.empty()) {
-      if (auto s = save_marks(marks_path_, ctx_.tree); !s)
-        log()->warn("placements not saved for a restart: {}", s.error().message);
-    }
     backend_.shutdown();
   }
 

@@ -43,8 +43,7 @@ bool MarksKeeper::keep() {
     return false;
   }
   if (auto s = write_marks(path_, text); !s) {
-    if (!failing_)
-      log()->warn("placements not kept for a restart after a crash: {}", s.error().message);
+    if (!failing_) log()->warn("placements not saved for a restart: {}", s.error().message);
     failing_ = true;
     return false;
   }

@@ -35,7 +35,7 @@ class MarksKeeper {
 
   // Writes the marks at once, then every period while they change.
   void start();
-  // Ends the thread; the stopping daemon's last save is its own.
+  // Ends the thread. A stopping daemon then calls keep() once more.
   void stop();
   // One look, as each period makes: true when the file was written.
   bool keep();
